@@ -1,0 +1,193 @@
+"""Dutch text analysis for Whoosh: small composable filters, each a generator with one job.
+
+    DutchTokenizer() | StopFilter() | LowercaseFilter() | FoldFilter() | PossessiveFilter()
+        | CompoundFilter(lexicon) | DutchStemFilter()
+
+The same functions serve the index (through the Whoosh analyzer) and the query side
+(``analyse_word``), so a query word and a text word meet on one form.
+"""
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from nltk.stem.snowball import DutchStemmer
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
+
+from .text_utils import fold
+
+DATA_DIR = Path(__file__).parent / "data"
+TOKEN_PATTERN = r"[^\W\d_]+(?:'s?)?|\d+(?:[.,]\d+)*"
+STOP_WORDS = frozenset(
+    line.strip() for line in (DATA_DIR / "stopwords_nl.txt").read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+)
+# Word endings that are suffixes, not words: never a compound part.
+NOT_PARTS = frozenset({"heid", "heden", "lijk", "lijke", "schap", "baar", "loos", "achtig", "zaam", "ingen", "isch",
+                       "ische", "tjes", "erij", "teit", "atie", "aties", "ties", "elijk", "igheid", "iging", "ende"})
+LINKS = ("", "s", "e", "en")          # Dutch linking morphemes between compound parts
+MIN_COMPOUND = 9
+MIN_PART = 4
+
+_stemmer = DutchStemmer()
+
+
+# ---------------------------------------------------------------- stemming
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Snowball Dutch stem of a folded word, with the stemmer's gaps repaired.
+
+    * plurals in -s of words in -en/-el/-er/-em (wapens) stem like their singular (wapen);
+    * z/s and v/f alternation at the end: leerhuizen -> leerhuiz -> leerhuis (= leerhuis);
+    * -heden and -heid meet: mogelijkheden -> mogelijk (= mogelijkheid).
+    """
+    if word.isdigit() or len(word) <= 3:
+        return word
+    if len(word) >= 6 and re.search(r"[^aeiou](?:en|el|er|em)s$", word):
+        word = word[:-1]
+    result = _stemmer.stem(word)
+    if result.endswith("hed") and len(result) > 6:
+        result = result[:-3]
+    if result.endswith("z"):
+        result = result[:-1] + "s"
+    elif result.endswith("v"):
+        result = result[:-1] + "f"
+    return result
+
+
+# ---------------------------------------------------------------- compounds
+
+class Decompounder:
+    """Splits Dutch compounds into known parts: mensenhandelmonitor -> mensenhandel + monitor.
+
+    Parts come from a vocabulary (words of the corpus plus a Dutch word list); a split must
+    rebuild the whole word from parts of at least MIN_PART letters, optionally glued by a
+    linking -s-, -e- or -en-; the split with the fewest parts (then the most frequent parts)
+    wins, and suffixes or stop words are never parts.
+    """
+
+    def __init__(self, vocabulary: dict[str, int]):
+        self.vocabulary = {w: n for w, n in vocabulary.items()
+                           if len(w) >= MIN_PART and w not in STOP_WORDS and w not in NOT_PARTS}
+
+    def __getstate__(self) -> dict:
+        return {"vocabulary": {}}            # never pickle the vocabulary into the index schema
+
+    @lru_cache(maxsize=100_000)
+    def split(self, word: str) -> tuple[str, ...]:
+        """The parts of a compound, or () when the word is not one."""
+        if len(word) < MIN_COMPOUND or not word.isalpha():
+            return ()
+        n = len(word)
+        best: list[tuple[int, float, tuple[str, ...]] | None] = [None] * (n + 1)
+        best[0] = (0, 0.0, ())
+        for end in range(MIN_PART, n + 1):
+            for start in range(0, end - MIN_PART + 1):
+                if best[start] is None:
+                    continue
+                for link in LINKS:
+                    if start and link and not word[:start].endswith(link):
+                        continue
+                    part = word[start:end]
+                    if part not in self.vocabulary:
+                        continue
+                    count, weight, parts = best[start]
+                    candidate = (count + 1, weight - math.log(1 + self.vocabulary[part]), parts + (part,))
+                    if best[end] is None or candidate[:2] < best[end][:2]:
+                        best[end] = candidate
+                # a linking morpheme may sit between parts: let a split end after it too
+            for link in LINKS[1:]:
+                if best[end] is not None and end + len(link) <= n and word[end:end + len(link)] == link:
+                    glued = end + len(link)
+                    if best[glued] is None or best[end][:2] < best[glued][:2]:
+                        best[glued] = best[end]
+        result = best[n]
+        if result is None or result[0] < 2:
+            return ()
+        return result[2]
+
+
+# ---------------------------------------------------------------- Whoosh filters
+
+class StopFilter(Filter):
+    """Drops Dutch stop words, but never an all-capitals acronym (OM is not 'om')."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if t.text.lower() in STOP_WORDS and not (t.text.isupper() and len(t.text) >= 2):
+                continue
+            yield t
+
+
+class FoldFilter(Filter):
+    """Strips accents: geévalueerd and geëvalueerd become geevalueerd."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = fold(t.text)
+            yield t
+
+
+class PossessiveFilter(Filter):
+    """boa's -> boa, thema's -> thema (the Dutch apostrophe plural and genitive)."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if "'" in t.text:
+                t.text = t.text.split("'")[0]
+            if t.text:
+                yield t
+
+
+class CompoundFilter(Filter):
+    """Emits a compound's parts at the compound's position, after the whole word."""
+
+    def __init__(self, decompounder: Decompounder | None = None):
+        self.decompounder = decompounder
+
+    def __getstate__(self) -> dict:
+        return {"decompounder": None}
+
+    def __call__(self, tokens):
+        for t in tokens:
+            parts = self.decompounder.split(t.text) if self.decompounder else ()
+            yield t
+            if parts:
+                whole = t.text
+                for part in parts:
+                    t.text = part
+                    yield t
+                t.text = whole
+
+
+class DutchStemFilter(Filter):
+    """Stems with the repaired Snowball Dutch stemmer."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = stem(t.text)
+            yield t
+
+
+def dutch_analyzer(decompounder: Decompounder | None = None):
+    """The index-time analyzer for Dutch text fields."""
+    return (RegexTokenizer(TOKEN_PATTERN) | StopFilter() | LowercaseFilter() | FoldFilter()
+            | PossessiveFilter() | CompoundFilter(decompounder) | DutchStemFilter())
+
+
+def surface_words(text: str) -> list[str]:
+    """Folded words of a text as a person typed them (no stop word removal, no stemming)."""
+    words = []
+    for token in re.findall(TOKEN_PATTERN, text):
+        word = fold(token).split("'")[0]
+        if word:
+            words.append(word)
+    return words
+
+
+def is_stop_word(token: str) -> bool:
+    """A stop word, unless written as an all-capitals acronym."""
+    return token.lower() in STOP_WORDS and not (token.isupper() and len(token) >= 2)

@@ -1,0 +1,125 @@
+"""Stage 4, classify: give every section exactly one theme, year, type and organisation.
+
+Themes come from the synonym table in data/themes.toml: a heading that names a theme
+decides it; otherwise the words of the heading path and the body vote, headings
+weighing far more. Year and type follow from the report part the section is in.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .records import DocumentMeta, SectionRecord
+from .text_utils import fold
+
+DATA_DIR = Path(__file__).parent / "data"
+FALLBACK_THEME = "Organisatie en financiën"
+TYPES = ("jaarverslag", "jaarplan", "jaarrekening", "begroting", "handreiking", "factsheet", "nieuws", "rapport", "overig")
+PART_TYPES = {"verslag": "jaarverslag", "plan": "jaarplan", "doel": "jaarplan",
+              "rekening": "jaarrekening", "begroting": "begroting"}
+HEADING_WEIGHT = 8
+
+
+@dataclass(frozen=True)
+class Theme:
+    label: str
+    pattern: re.Pattern
+    headings: frozenset[str]
+
+
+def _term_regex(term: str) -> str:
+    folded = re.escape(fold(term.rstrip("*")))
+    return folded + (r"\w*" if term.endswith("*") else r"\b")
+
+
+@lru_cache(maxsize=1)
+def load_themes() -> tuple[Theme, ...]:
+    """The controlled theme list with compiled synonym patterns (cached)."""
+    data = tomllib.loads((DATA_DIR / "themes.toml").read_text(encoding="utf-8"))
+    themes = []
+    for entry in data["theme"]:
+        terms = [entry["label"], *entry.get("terms", [])]
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(_term_regex(t) for t in terms) + ")")
+        themes.append(Theme(entry["label"], pattern, frozenset(heading_key(h) for h in entry.get("headings", []))))
+    return tuple(themes)
+
+
+def theme_labels() -> list[str]:
+    """Labels of the controlled theme list, in table order."""
+    return [theme.label for theme in load_themes()]
+
+
+def heading_key(heading: str) -> str:
+    """A heading reduced for comparison: folded, no 'Thema:'/'Programma'/'Project' prefix, no punctuation."""
+    key = fold(heading)
+    key = re.sub(r"^(?:thema|programma|project)\s*:?\s+", "", key)
+    key = re.sub(r"\s*-\s*vervolg$", "", key)
+    return re.sub(r"[^\w'()]+", " ", key).strip()
+
+
+def theme_for_heading(heading: str) -> str | None:
+    """The theme a heading names outright ('Thema: Mensenhandel', 'Burgernet'), else None."""
+    key = heading_key(heading)
+    for theme in load_themes():
+        if key in theme.headings or key == heading_key(theme.label):
+            return theme.label
+    return None
+
+
+def theme_scores(text: str) -> Counter:
+    """How often each theme's words occur in a text."""
+    folded = fold(text)
+    return Counter({theme.label: n for theme in load_themes() if (n := len(theme.pattern.findall(folded)))})
+
+
+def theme_for_section(headings: list[str], text: str) -> str:
+    """One theme for a section: a naming heading (deepest first), else a weighted vote."""
+    for heading in reversed(headings):
+        named = theme_for_heading(heading)
+        if named:
+            return named
+    votes = Counter()
+    for heading in headings:
+        for label, n in theme_scores(heading).items():
+            votes[label] += HEADING_WEIGHT * n
+    votes.update(theme_scores(text))
+    if not votes:
+        return FALLBACK_THEME
+    order = {label: i for i, label in enumerate(theme_labels())}
+    return max(votes, key=lambda label: (votes[label], -order[label]))
+
+
+def year_for_section(section: SectionRecord, meta: DocumentMeta) -> int | None:
+    """The year a section is about: its report part's year, else the document's first report year."""
+    if section.part_year:
+        return section.part_year
+    if meta.years:
+        return meta.years[0]
+    years = re.findall(r"\b(?:19|20)\d\d\b", section.text)
+    return int(Counter(years).most_common(1)[0][0]) if years else None
+
+
+def type_for_section(section: SectionRecord, meta: DocumentMeta) -> str:
+    """Document type of a section: from its report part in annual reports, else the document's kind."""
+    if section.part in PART_TYPES:
+        return PART_TYPES[section.part]
+    if meta.kind in TYPES:
+        return meta.kind
+    return "overig"
+
+
+def classify_section(section: SectionRecord, meta: DocumentMeta) -> SectionRecord:
+    """Fill in theme, year, type and organisation of a section (in place, returned for chaining)."""
+    headings = [*section.parents, section.title]
+    if section.part in ("rekening", "begroting"):
+        section.theme = FALLBACK_THEME
+    else:
+        section.theme = theme_for_section(headings, section.text)
+    section.year = year_for_section(section, meta)
+    section.type = type_for_section(section, meta)
+    section.organisation = meta.organisation
+    return section

@@ -1,0 +1,122 @@
+"""Stage 6, index: write sections into a Whoosh index on disk, next to its lexicon.
+
+Each build writes a fresh *generation* directory and then atomically repoints the
+index path (a symlink) at it, so searchers keep serving the old generation while
+staff reindex, and pick up the new one when they next check.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections import Counter
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+
+from .acronyms import merged_acronyms
+from .analysis import Decompounder, dutch_analyzer, surface_words
+from .pipeline import ingest_corpus
+from .records import IngestReport, SectionRecord
+
+LEXICON_FILE = "lexicon.json"
+WORD_LIST_SIZE = 40_000
+
+
+def build_schema(decompounder: Decompounder | None) -> Schema:
+    """Dutch-analysed text fields, a boosted title, and the four facets as sortable columns."""
+    analyzer = dutch_analyzer(decompounder)
+    return Schema(
+        id=ID(stored=True, unique=True),
+        doc_id=ID(stored=True),
+        title=TEXT(analyzer=analyzer, stored=True, field_boost=3.0),
+        doc_title=TEXT(analyzer=analyzer, stored=True, field_boost=1.5),
+        text=TEXT(analyzer=analyzer, stored=True),
+        theme=ID(stored=True, sortable=True),
+        type=ID(stored=True, sortable=True),
+        organisation=ID(stored=True, sortable=True),
+        year=NUMERIC(int, stored=True, sortable=True),
+        position=NUMERIC(int, stored=True, sortable=True),
+        meta=STORED(),
+    )
+
+
+def vocabulary_for(sections: list[SectionRecord]) -> Counter:
+    """Surface word frequencies of the corpus (folded): the vocabulary for suggestions."""
+    counts: Counter = Counter()
+    for section in sections:
+        counts.update(surface_words(f"{section.title} {section.text}"))
+    return counts
+
+
+def part_vocabulary(words: Counter) -> dict[str, int]:
+    """Words that may be compound parts: the corpus plus a Dutch word list (wordfreq)."""
+    from wordfreq import top_n_list
+
+    vocabulary = {w: n for w, n in words.items() if w.isalpha()}
+    for rank, word in enumerate(top_n_list("nl", WORD_LIST_SIZE)):
+        if word.isalpha() and word not in vocabulary:
+            vocabulary[word] = max(1, (WORD_LIST_SIZE - rank) // 4000)
+    return vocabulary
+
+
+def section_meta(section: SectionRecord) -> dict:
+    """The stored, non-searched fields of a section."""
+    return {
+        "anchor": section.anchor, "url": section.url, "links": section.links, "parents": list(section.parents),
+        "part": section.part, "also_in": section.also_in,
+    }
+
+
+def write_generation(target: Path, sections: list[SectionRecord], lexicon: dict, decompounder: Decompounder) -> None:
+    """Write one complete index generation into an empty directory."""
+    target.mkdir(parents=True)
+    ix = whoosh_index.create_in(str(target), build_schema(decompounder))
+    writer = ix.writer(limitmb=256)
+    for section in sections:
+        writer.add_document(
+            id=section.id, doc_id=section.doc_id, title=section.title, doc_title=section.doc_title,
+            text=section.text, theme=section.theme, type=section.type, organisation=section.organisation,
+            year=section.year or 0, position=section.position, meta=section_meta(section),
+        )
+    writer.commit()
+    (target / LEXICON_FILE).write_text(json.dumps(lexicon, ensure_ascii=False), encoding="utf-8")
+
+
+def swap_generation(index_dir: Path, generation: Path) -> None:
+    """Point index_dir (a symlink) at the new generation atomically; keep one older generation."""
+    if index_dir.exists() and not index_dir.is_symlink():
+        shutil.rmtree(index_dir)          # a plain directory from an older layout
+    temporary = index_dir.with_name(index_dir.name + ".swap")
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
+    temporary.symlink_to(generation.name)
+    os.replace(temporary, index_dir)
+    generations = sorted(index_dir.parent.glob(index_dir.name + ".gen-*"))
+    for old in generations[:-2]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build_index(corpus_dir: Path, index_dir: Path) -> IngestReport:
+    """Build the index of a corpus from scratch; searchers see it once it is complete."""
+    docs, sections, report = ingest_corpus(corpus_dir)
+    started = time.perf_counter()
+    words = vocabulary_for(sections)
+    parts = part_vocabulary(words)
+    lexicon = {
+        "words": dict(words),
+        "parts": parts,
+        "acronyms": merged_acronyms([d.text for d in docs]),
+        "titles": sorted({s.title for s in sections}),
+        "documents": {d.meta.doc_id: {"title": d.meta.title, "url": d.meta.url} for d in docs},
+        "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
+    }
+    index_dir = index_dir.absolute()
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    generation = index_dir.with_name(f"{index_dir.name}.gen-{time.time_ns()}")
+    write_generation(generation, sections, lexicon, Decompounder(parts))
+    swap_generation(index_dir, generation)
+    report.seconds += time.perf_counter() - started
+    return report

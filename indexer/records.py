@@ -1,0 +1,70 @@
+"""Plain records passed between the ingestion stages."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What the manifest (or inference) says about one corpus document."""
+
+    doc_id: str
+    path: str
+    title: str
+    organisation: str
+    kind: str = "jaarverslag"          # jaarverslag, handreiking, factsheet, nieuws, rapport, overig
+    years: tuple[int, ...] = ()        # report years: (verslag year, plan year) for annual reports
+    url: str = ""
+
+
+@dataclass
+class ExtractedDocument:
+    """Raw text of a document, as the extractor read it."""
+
+    meta: DocumentMeta
+    text: str
+
+
+@dataclass
+class NormalisedDocument:
+    """Repaired text (lines kept, pages marked with form feeds) plus what was pulled out of it."""
+
+    meta: DocumentMeta
+    text: str
+    links: list[str] = field(default_factory=list)
+    repairs: int = 0                   # how many OCR/PDF repairs were needed: a measure of how clean the source is
+
+
+@dataclass
+class SectionRecord:
+    """One searchable section: the unit of a hit."""
+
+    id: str
+    doc_id: str
+    doc_title: str
+    title: str
+    anchor: str
+    text: str
+    position: int
+    links: list[str] = field(default_factory=list)
+    parents: tuple[str, ...] = ()      # breadcrumb headings above the title
+    part: str = ""                     # "verslag", "plan", "doel", "rekening", "begroting" or "" (no year part)
+    part_year: int | None = None
+    theme: str = ""
+    year: int | None = None
+    type: str = ""
+    organisation: str = ""
+    url: str = ""
+    also_in: list[str] = field(default_factory=list)   # ids of duplicate sections folded into this one
+
+
+@dataclass
+class IngestReport:
+    """What an indexing run did: counted for people, skipped documents with reasons."""
+
+    documents: int = 0
+    sections: int = 0
+    duplicates_folded: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    sections_per_document: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
