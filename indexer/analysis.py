@@ -26,7 +26,8 @@ STOP_WORDS = frozenset(
 )
 # Word endings that are suffixes, not words: never a compound part.
 NOT_PARTS = frozenset({"heid", "heden", "lijk", "lijke", "schap", "baar", "loos", "achtig", "zaam", "ingen", "isch",
-                       "ische", "tjes", "erij", "teit", "atie", "aties", "ties", "elijk", "igheid", "iging", "ende"})
+                       "ische", "tjes", "erij", "teit", "atie", "aties", "ties", "elijk", "igheid", "iging", "ende",
+                       "ting", "ning", "ling", "sing", "king", "tie", "ties", "isme", "ist", "isten"})
 LINKS = ("", "s", "e", "en")          # Dutch linking morphemes between compound parts
 MIN_COMPOUND = 9
 MIN_PART = 4
@@ -82,28 +83,27 @@ class Decompounder:
         if len(word) < MIN_COMPOUND or not word.isalpha():
             return ()
         n = len(word)
+        # best[i]: (number of parts, -sum log frequency, parts) for the best split of word[:i]
         best: list[tuple[int, float, tuple[str, ...]] | None] = [None] * (n + 1)
         best[0] = (0, 0.0, ())
-        for end in range(MIN_PART, n + 1):
-            for start in range(0, end - MIN_PART + 1):
-                if best[start] is None:
+
+        def relax(position: int, candidate: tuple[int, float, tuple[str, ...]]) -> None:
+            if best[position] is None or candidate[:2] < best[position][:2]:
+                best[position] = candidate
+
+        for start in range(n):
+            if best[start] is None:
+                continue
+            count, weight, parts = best[start]
+            for end in range(start + MIN_PART, n + 1 if start else n):   # the whole word is not a part
+                part = word[start:end]
+                if part not in self.vocabulary:
                     continue
-                for link in LINKS:
-                    if start and link and not word[:start].endswith(link):
-                        continue
-                    part = word[start:end]
-                    if part not in self.vocabulary:
-                        continue
-                    count, weight, parts = best[start]
-                    candidate = (count + 1, weight - math.log(1 + self.vocabulary[part]), parts + (part,))
-                    if best[end] is None or candidate[:2] < best[end][:2]:
-                        best[end] = candidate
-                # a linking morpheme may sit between parts: let a split end after it too
-            for link in LINKS[1:]:
-                if best[end] is not None and end + len(link) <= n and word[end:end + len(link)] == link:
-                    glued = end + len(link)
-                    if best[glued] is None or best[end][:2] < best[glued][:2]:
-                        best[glued] = best[end]
+                candidate = (count + 1, weight - math.log(1 + self.vocabulary[part]), parts + (part,))
+                relax(end, candidate)
+                for link in LINKS[1:]:       # a linking -s-, -e- or -en- may follow a part
+                    if end + len(link) < n and word.startswith(link, end):
+                        relax(end + len(link), candidate)
         result = best[n]
         if result is None or result[0] < 2:
             return ()

@@ -1,0 +1,174 @@
+"""The `kennisbank` command: index, serve, search, eval."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+DEFAULT_INDEX = "var/index"
+DEFAULT_CORPUS = "corpus"
+
+
+def default_index() -> str:
+    return os.environ.get("KENNISBANK_INDEX", DEFAULT_INDEX)
+
+
+def default_corpus() -> str:
+    return os.environ.get("KENNISBANK_CORPUS", DEFAULT_CORPUS)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    """Build the index from scratch and print a summary."""
+    from .index import build_index
+
+    corpus = Path(args.corpus)
+    if not corpus.is_dir():
+        print(f"error: corpus directory {corpus} does not exist", file=sys.stderr)
+        return 2
+    report = build_index(corpus, Path(args.index))
+    print(f"documents: {report.documents}")
+    print(f"sections:  {report.sections} ({report.duplicates_folded} duplicate sections folded)")
+    for doc_id, count in sorted(report.sections_per_document.items()):
+        print(f"  {doc_id}: {count}")
+    print(f"skipped:   {len(report.skipped)}")
+    for name, reason in report.skipped:
+        print(f"  {name}: {reason}")
+    print(f"seconds:   {report.seconds:.2f}")
+    return 0
+
+
+def open_service(index: str):
+    from .search import IndexMissing, SearchService
+
+    try:
+        return SearchService(index)
+    except IndexMissing:
+        print(f"error: no index at {index}. Build one first:\n  kennisbank index --corpus {default_corpus()} "
+              f"--index {index}", file=sys.stderr)
+        return None
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the web app and JSON API with waitress (a production WSGI server)."""
+    if open_service(args.index) is None:
+        return 2
+    from waitress import serve
+
+    from search_app import create_app
+
+    app = create_app({"INDEX_DIR": args.index})
+    print(f"serving on http://{args.host}:{args.port}", flush=True)
+    serve(app, host=args.host, port=args.port, threads=args.threads, ident="kennisbank")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """Search from the command line."""
+    from .search import SearchError
+
+    service = open_service(args.index)
+    if service is None:
+        return 2
+    filters = {k: v for k, v in (("theme", args.theme), ("year", args.year), ("type", args.type),
+                                 ("organisation", args.organisation)) if v}
+    try:
+        response = service.search(args.query, filters, page=args.page, per_page=args.per_page)
+    except SearchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(response, ensure_ascii=False, indent=2))
+        return 0
+    if response.get("corrected_from"):
+        print(f"(gezocht op: {response['query']})")
+    elif response["suggestion"]:
+        print(f"Bedoelde u: {response['suggestion']}")
+    for expansion in response["expansions"]:
+        print(f"{expansion['term']} = {expansion['means']}")
+    print(f"{response['total']} resultaten")
+    for i, result in enumerate(response["results"], 1 + (args.page - 1) * args.per_page):
+        print(f"{i:3}. {result['title']} — {result['document']['title']} "
+              f"[{result['theme']} | {result['year']} | {result['type']}]  {result['url']}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Print nDCG@10, MRR, Recall@10 and label accuracy as the eval README defines them."""
+    from .evaluate import evaluate_queries, label_accuracy, load_json
+
+    service = open_service(args.index)
+    if service is None:
+        return 2
+
+    def ranker(q: str, filters: dict) -> list[str]:
+        results = service.search(q, {k: [v] if not isinstance(v, list) else v for k, v in filters.items()},
+                                 per_page=10)["results"]
+        return [service.section(r["id"])["text"] for r in results]
+
+    means, scores = evaluate_queries(load_json(args.queries), ranker)
+    if args.verbose:
+        for s in scores:
+            print(f"  {s.ndcg:.3f} {s.mrr:.3f} {s.recall:.3f}  {s.query}")
+    print(f"nDCG@10:   {means['ndcg@10']:.3f}")
+    print(f"MRR:       {means['mrr']:.3f}")
+    print(f"Recall@10: {means['recall@10']:.3f}")
+    if args.labels:
+        def find(sentinel: str) -> list[dict]:
+            results = service.search(f'"{sentinel}"', per_page=10)["results"]
+            return [{**r, "text": service.section(r["id"])["text"]} for r in results]
+
+        accuracy, details = label_accuracy(load_json(args.labels), find)
+        if args.verbose:
+            for row in details:
+                print(f"  {row}")
+        print(f"label accuracy: {accuracy:.3f}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kennisbank", description="Kennisbank search: index, serve, search, eval.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("index", help="build the index of a corpus from scratch")
+    p.add_argument("--corpus", default=default_corpus())
+    p.add_argument("--index", default=default_index())
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("serve", help="serve the search page and JSON API")
+    p.add_argument("--index", default=default_index())
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--threads", type=int, default=4)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("search", help="search from the command line")
+    p.add_argument("query")
+    p.add_argument("--index", default=default_index())
+    p.add_argument("--theme", action="append")
+    p.add_argument("--year", action="append")
+    p.add_argument("--type", action="append")
+    p.add_argument("--organisation", action="append")
+    p.add_argument("--page", type=int, default=1)
+    p.add_argument("--per-page", type=int, default=10)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("eval", help="measure search quality on judged queries")
+    p.add_argument("--queries", required=True)
+    p.add_argument("--labels")
+    p.add_argument("--index", default=default_index())
+    p.add_argument("-v", "--verbose", action="store_true")
+    p.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `kennisbank` console script."""
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
