@@ -172,10 +172,11 @@ class DutchStemFilter(Filter):
             yield t
 
 
-def dutch_analyzer(decompounder: Decompounder | None = None):
-    """The index-time analyzer for Dutch text fields."""
-    return (RegexTokenizer(TOKEN_PATTERN) | StopFilter() | LowercaseFilter() | FoldFilter()
-            | PossessiveFilter() | CompoundFilter(decompounder) | DutchStemFilter())
+def dutch_analyzer(decompounder: Decompounder | None = None, stemming: bool = True):
+    """The index-time analyzer for Dutch text fields (without stemming only for ablations)."""
+    chain = (RegexTokenizer(TOKEN_PATTERN) | StopFilter() | LowercaseFilter() | FoldFilter()
+             | PossessiveFilter() | CompoundFilter(decompounder))
+    return chain | DutchStemFilter() if stemming else chain
 
 
 def surface_words(text: str) -> list[str]:

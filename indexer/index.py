@@ -25,9 +25,9 @@ LEXICON_FILE = "lexicon.json"
 WORD_LIST_SIZE = 40_000
 
 
-def build_schema(decompounder: Decompounder | None) -> Schema:
+def build_schema(decompounder: Decompounder | None, stemming: bool = True) -> Schema:
     """Dutch-analysed text fields, a boosted title, and the four facets as sortable columns."""
-    analyzer = dutch_analyzer(decompounder)
+    analyzer = dutch_analyzer(decompounder, stemming)
     return Schema(
         id=ID(stored=True, unique=True),
         doc_id=ID(stored=True),
@@ -70,10 +70,11 @@ def section_meta(section: SectionRecord) -> dict:
     }
 
 
-def write_generation(target: Path, sections: list[SectionRecord], lexicon: dict, decompounder: Decompounder) -> None:
+def write_generation(target: Path, sections: list[SectionRecord], lexicon: dict,
+                     decompounder: Decompounder | None, stemming: bool = True) -> None:
     """Write one complete index generation into an empty directory."""
     target.mkdir(parents=True)
-    ix = whoosh_index.create_in(str(target), build_schema(decompounder))
+    ix = whoosh_index.create_in(str(target), build_schema(decompounder, stemming))
     writer = ix.writer(limitmb=256)
     for section in sections:
         writer.add_document(
@@ -99,8 +100,11 @@ def swap_generation(index_dir: Path, generation: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build_index(corpus_dir: Path, index_dir: Path) -> IngestReport:
-    """Build the index of a corpus from scratch; searchers see it once it is complete."""
+def build_index(corpus_dir: Path, index_dir: Path, stemming: bool = True, compounds: bool = True) -> IngestReport:
+    """Build the index of a corpus from scratch; searchers see it once it is complete.
+
+    ``stemming`` and ``compounds`` are switched off only to measure what they add.
+    """
     docs, sections, report = ingest_corpus(corpus_dir)
     started = time.perf_counter()
     words = vocabulary_for(sections)
@@ -112,11 +116,12 @@ def build_index(corpus_dir: Path, index_dir: Path) -> IngestReport:
         "titles": sorted({s.title for s in sections}),
         "documents": {d.meta.doc_id: {"title": d.meta.title, "url": d.meta.url} for d in docs},
         "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "analysis": {"stemming": stemming, "compounds": compounds},
     }
     index_dir = index_dir.absolute()
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     generation = index_dir.with_name(f"{index_dir.name}.gen-{time.time_ns()}")
-    write_generation(generation, sections, lexicon, Decompounder(parts))
+    write_generation(generation, sections, lexicon, Decompounder(parts) if compounds else None, stemming)
     swap_generation(index_dir, generation)
     report.seconds += time.perf_counter() - started
     return report

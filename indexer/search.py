@@ -91,6 +91,7 @@ class Lexicon:
         self.acronyms_folded = {k.lower(): k for k in self.acronyms}
         self.long_forms = {fold(v): k for k, v in self.acronyms.items()}
         self.titles: list[str] = data.get("titles", [])
+        self.analysis: dict = data.get("analysis", {"stemming": True, "compounds": True})
         self.documents: dict[str, dict] = data.get("documents", {})
         self.sorted_words = sorted(self.words)
         self._by_length: dict[int, list[str]] = {}
@@ -328,7 +329,7 @@ class SearchService:
                sort: str = "relevance", options: SearchOptions | None = None) -> dict:
         """Search and return the API's response dict (see README, 'HTTP API')."""
         self.refresh()
-        options = options or SearchOptions()
+        options = options or SearchOptions(**self.lexicon.analysis)
         filters = self.validate(q, filters or {}, page, per_page)
         if sort not in ("relevance", "newest"):
             raise SearchError("sort moet 'relevance' of 'newest' zijn.")

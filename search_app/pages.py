@@ -1,0 +1,104 @@
+"""The search page, the section page, the iframe embed and the embed script, in Dutch."""
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, current_app, render_template, request, send_from_directory
+from markupsafe import Markup
+
+from indexer.search import SearchError
+
+from .facets import FACETS, TYPE_LABELS, chips, state_url
+from .requests_args import search_args
+
+bp = Blueprint("pages", __name__)
+
+
+def service():
+    return current_app.extensions["kennisbank"]
+
+
+def page_state(args) -> dict[str, list[str]]:
+    state = {facet.name: args.getlist(facet.name) for facet in FACETS}
+    state["q"] = [args.get("q", "").strip()]
+    state["sort"] = [args.get("sort", "")] if args.get("sort") in ("newest",) else []
+    return state
+
+
+def render_search(template: str, compact: bool = False):
+    """Run the search of the query string and render it; bad parameters give a 400 page."""
+    state = page_state(request.args)
+    error, response, status = None, None, 200
+    try:
+        params = search_args(request.args, current_app.config["PER_PAGE"])
+        params["per_page"] = min(params["per_page"], 50)
+        response = service().search(**params)
+    except SearchError as exc:
+        error, status = str(exc), 400
+    context = {
+        "state": state, "q": state["q"][0], "error": error, "response": response, "compact": compact,
+        "facets": [(f, f.options(response, state)) for f in FACETS] if response else [],
+        "chips": chips(state), "type_labels": TYPE_LABELS, "state_url": state_url,
+        "themes": service().facet_values("theme"),
+        "pages": pagination(response) if response else [],
+        "clear_url": state_url({"q": state["q"]}), "newest_url": state_url({**state, "sort": ["newest"]}),
+        "relevance_url": state_url({**state, "sort": []}),
+        "suggestion_url": state_url({**state, "q": [response["suggestion"]]}) if response and response["suggestion"] else "",
+    }
+    if request.args.get("fragment"):
+        return render_template("_results.html", **context), status
+    return render_template(template, **context), status
+
+
+def pagination(response: dict) -> list[dict]:
+    state = page_state(request.args)
+    last = max(1, -(-response["total"] // response["per_page"]))
+    current = response["page"]
+    numbers = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
+    return [{"number": n, "url": state_url(state, page=n), "current": n == current} for n in numbers] if last > 1 else []
+
+
+@bp.get("/")
+def search_page():
+    return render_search("search.html")
+
+
+@bp.get("/embed")
+def embed_page():
+    """Iframe mode: the same search, compact, for embedding in another site."""
+    return render_search("search.html", compact=request.args.get("compact", "1") != "0")
+
+
+def text_to_html(escaped: str) -> Markup:
+    """Escaped section text (only <mark> inserted) to paragraphs and lists."""
+    blocks = []
+    for block in re.split(r"\n\s*\n", escaped):
+        lines = block.split("\n")
+        items = [line[2:] for line in lines if line.startswith("- ")]
+        prose = [line for line in lines if not line.startswith("- ")]
+        if prose:
+            blocks.append("<p>" + "<br>".join(prose) + "</p>")
+        if items:
+            blocks.append("<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>")
+    return Markup("\n".join(blocks))
+
+
+@bp.get("/sectie/<section_id>")
+def section_page(section_id: str):
+    q = request.args.get("q", "")[:500]
+    section = service().section(section_id, q)
+    if section is None:
+        return render_not_found()
+    return render_template("section.html", section=section, body=text_to_html(section["text_html"]), q=q,
+                           type_labels=TYPE_LABELS, state_url=state_url)
+
+
+@bp.get("/embed.js")
+def embed_script():
+    response = send_from_directory(current_app.static_folder, "embed.js", mimetype="text/javascript")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def render_not_found():
+    return render_template("not_found.html"), 404

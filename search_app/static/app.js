@@ -1,0 +1,65 @@
+// Progressive enhancement of the server-rendered search page: results update as you
+// type (debounced), facet checkboxes apply at once, and every state stays in the URL.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+  document.body.classList.add("js");
+  var form = document.querySelector("form[data-enhance]");
+  var region = document.getElementById("resultaten-gebied");
+  if (!form || !region || !window.fetch) return;
+  var input = form.querySelector("input[name=q]");
+  var timer = null;
+  var pending = null;
+
+  function load(url, push) {
+    if (pending) pending.abort();
+    pending = new AbortController();
+    var sep = url.indexOf("?") >= 0 ? "&" : "?";
+    return fetch(url + sep + "fragment=1", { signal: pending.signal, headers: { "Accept": "text/html" } })
+      .then(function (r) { return r.text(); })
+      .then(function (html) {
+        region.innerHTML = html;
+        if (push) history.pushState({ url: url }, "", url);
+        wire();
+      })
+      .catch(function (e) { if (e.name !== "AbortError") window.location.href = url; });
+  }
+
+  function urlWithQuery(q) {
+    var params = new URLSearchParams(window.location.search);
+    params.delete("page");
+    if (q) params.set("q", q); else params.delete("q");
+    var s = params.toString();
+    return window.location.pathname + (s ? "?" + s : "");
+  }
+
+  function wire() {
+    region.querySelectorAll(".facet input[type=checkbox]").forEach(function (box) {
+      box.addEventListener("change", function () { load(box.getAttribute("data-url"), true); });
+    });
+    region.querySelectorAll(".chips a, .pagination a, .sort a, .notice a, .zero a").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        load(link.getAttribute("href"), true).then(function () {
+          var hidden = new URLSearchParams(link.search).get("q");
+          if (hidden !== null) input.value = hidden;
+        });
+      });
+    });
+  }
+
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () { load(urlWithQuery(input.value.trim()), true); }, 250);
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    clearTimeout(timer);
+    load(urlWithQuery(input.value.trim()), true);
+  });
+  window.addEventListener("popstate", function () {
+    input.value = new URLSearchParams(window.location.search).get("q") || "";
+    load(window.location.pathname + window.location.search, false);
+  });
+  wire();
+})();
