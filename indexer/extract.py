@@ -6,6 +6,7 @@ PDF text comes from pdfminer.six with pages separated by form feeds.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .records import DocumentMeta, ExtractedDocument
@@ -39,7 +40,7 @@ def html_to_text(html: str) -> str:
         link.replace_with(f"[{link.get_text(' ', strip=True)}]({link['href']})")
     blocks: list[str] = []
     for element in soup.find_all(["h1", "h2", "h3", "h4", "p", "li", "td", "pre"]):
-        text = element.get_text(" ", strip=True)
+        text = re.sub(r"\s+", " ", element.get_text()).strip()
         if not text:
             continue
         if element.name in ("h1", "h2", "h3", "h4"):
@@ -62,8 +63,8 @@ def pdf_to_text(path: Path) -> str:
         raise ExtractionError(f"PDF onleesbaar: {exc}") from exc
 
 
-def extract_document(path: Path, meta: DocumentMeta) -> ExtractedDocument:
-    """Read one corpus file; raises ExtractionError with a reason for people when it cannot."""
+def extract_text(path: Path) -> str:
+    """Read one corpus file as text; raises ExtractionError with a reason for people when it cannot."""
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         text = pdf_to_text(path)
@@ -73,4 +74,9 @@ def extract_document(path: Path, meta: DocumentMeta) -> ExtractedDocument:
         text = read_text_file(path)
     if len(text.strip()) < 20:
         raise ExtractionError("geen tekst gevonden")
-    return ExtractedDocument(meta=meta, text=text)
+    return text
+
+
+def extract_document(path: Path, meta: DocumentMeta) -> ExtractedDocument:
+    """Stage entry point: a corpus file and its metadata in, its text out."""
+    return ExtractedDocument(meta=meta, text=extract_text(path))

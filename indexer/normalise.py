@@ -40,6 +40,7 @@ class RepairLog:
 
     counts: Counter = field(default_factory=Counter)
     links: list[str] = field(default_factory=list)
+    link_texts: dict[str, str] = field(default_factory=dict)     # url -> the words that linked to it
 
     def add(self, kind: str, n: int = 1) -> None:
         self.counts[kind] += n
@@ -89,6 +90,7 @@ def pull_links(lines: list[str], log: RepairLog) -> list[str]:
         for text, url in MARKDOWN_LINK.findall(line):
             if url and url != "#" and url not in log.links:
                 log.links.append(url)
+                log.link_texts[url] = text
         out.append(MARKDOWN_LINK.sub(r"\1", line))
     return out
 
@@ -249,4 +251,5 @@ def normalise_text(text: str) -> tuple[str, RepairLog]:
 def normalise_document(doc: ExtractedDocument) -> NormalisedDocument:
     """Stage entry point: an extracted document in, a repaired one out."""
     text, log = normalise_text(doc.text)
-    return NormalisedDocument(meta=doc.meta, text=text, links=log.links, repairs=log.total)
+    return NormalisedDocument(meta=doc.meta, text=text, links=log.links, repairs=log.total,
+                              link_texts=log.link_texts)

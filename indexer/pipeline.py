@@ -6,10 +6,10 @@ from pathlib import Path
 
 from .classify import classify_section
 from .dedupe import fold_duplicates
-from .extract import ExtractionError, extract_document
+from .extract import ExtractionError, extract_text
 from .manifest import corpus_files, document_meta, load_manifest
 from .normalise import normalise_document
-from .records import IngestReport, NormalisedDocument, SectionRecord
+from .records import ExtractedDocument, IngestReport, NormalisedDocument, SectionRecord
 from .segment import segment_report
 
 
@@ -28,11 +28,11 @@ def ingest_corpus(corpus_dir: Path) -> tuple[list[NormalisedDocument], list[Sect
     for path in corpus_files(corpus_dir):
         name = str(path.relative_to(corpus_dir))
         try:
-            sample = path.read_text(encoding="utf-8", errors="replace")[:5000] if path.suffix != ".pdf" else ""
-            meta = document_meta(path, corpus_dir, manifest.get(name), sample)
+            text = extract_text(path)
+            meta = document_meta(path, corpus_dir, manifest.get(name), text)
             if meta.doc_id in seen_ids:
                 raise ExtractionError(f"dubbel document-id '{meta.doc_id}'")
-            doc = normalise_document(extract_document(path, meta))
+            doc = normalise_document(ExtractedDocument(meta, text))
             doc_sections = [classify_section(s, meta) for s in segment_report(doc)]
             if not doc_sections:
                 raise ExtractionError("geen secties gevonden")

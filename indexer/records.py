@@ -33,6 +33,7 @@ class NormalisedDocument:
     text: str
     links: list[str] = field(default_factory=list)
     repairs: int = 0                   # how many OCR/PDF repairs were needed: a measure of how clean the source is
+    link_texts: dict[str, str] = field(default_factory=dict)   # url -> its anchor text, where known
 
 
 @dataclass

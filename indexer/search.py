@@ -13,12 +13,12 @@ import os
 import re
 import threading
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.query import And, AndNot, Every, NullQuery, Or, Phrase, Query, Term
+from whoosh.query import And, Every, NullQuery, Or, Phrase, Query, Term
 
 from .acronyms import is_acronym
 from .analysis import TOKEN_PATTERN, Decompounder, is_stop_word, stem
@@ -61,6 +61,7 @@ class Expansion:
 @dataclass
 class BuiltQuery:
     query: Query
+    excluded: Query | None = None
     highlight: set[str] = field(default_factory=set)
     expansions: list[Expansion] = field(default_factory=list)
     corrections: dict[str, str] = field(default_factory=dict)
@@ -285,14 +286,12 @@ class SearchService:
     def build_query(self, parsed: ParsedQuery, options: SearchOptions) -> BuiltQuery:
         built = BuiltQuery(NullQuery)
         groups = [q for g in parsed.alternatives if (q := self.group_query(g, built, options)) is not None]
-        query: Query = groups[0] if len(groups) == 1 else Or(groups) if groups else NullQuery
-        if parsed.excluded:
-            excluded = [q for c in parsed.excluded
-                        if (q := (self.phrase_query(c, BuiltQuery(NullQuery), options) if c.phrase
-                                  else self.any_field(self.term_stems(c.words[0], options)))) is not None]
-            if excluded:
-                query = AndNot(Every() if not groups else query, Or(excluded))
-        built.query = query
+        built.query = groups[0] if len(groups) == 1 else Or(groups) if groups else Every()
+        excluded = [q for c in parsed.excluded
+                    if (q := (self.phrase_query(c, BuiltQuery(NullQuery), options) if c.phrase
+                              else self.any_field(self.term_stems(c.words[0], options)))) is not None]
+        # Subtracted by document number: whoosh's AndNot(q, Or(...)) lets excluded documents through.
+        built.excluded = Or(excluded) if excluded else None
         return built
 
     # ------------------------------------------------------------ search
@@ -336,13 +335,13 @@ class SearchService:
         parsed = parse_query(q)
         with self._lock:
             built, scored = self.run_query(parsed, options)
-            corrected_from = None
-            if not scored and built.corrections and options.typos:
-                corrected_q = self.apply_corrections(q, built.corrections)
-                built, scored = self.run_query(parse_query(corrected_q), options)
-                corrected_from, q_used = q, corrected_q
-            else:
-                q_used = q
+            corrected_from, q_used = None, q
+            if built.corrections:
+                literal = replace(options, typos=False)
+                _, literal_scored = self.run_query(parsed, literal)
+                if not literal_scored:       # nothing as typed: search the correction and say so
+                    corrected_from, q_used = q, self.apply_corrections(q, built.corrections)
+                    built, scored = self.run_query(parse_query(q_used), options)
             matching = [(n, s) for n, s in scored if self.passes(n, filters)]
             if sort == "newest" or parsed.is_empty:
                 matching.sort(key=lambda item: (-(self._stored[item[0]]["year"] or 0), self._stored[item[0]]["doc_id"],
@@ -367,6 +366,9 @@ class SearchService:
         built = self.build_query(parsed, options)
         hits = self._searcher.search(built.query, limit=None, terms=False)
         scored = [(hit.docnum, hit.score) for hit in hits]
+        if built.excluded is not None:
+            excluded = {hit.docnum for hit in self._searcher.search(built.excluded, limit=None, terms=False)}
+            scored = [(n, score) for n, score in scored if n not in excluded]
         return built, scored
 
     @staticmethod

@@ -571,17 +571,20 @@ def sections_from_topics(doc: NormalisedDocument, topics: list[Topic]) -> list[S
                 parents=topic.parents, part=part[0], part_year=part[1],
                 url=f"{doc.meta.url}#{slug}" if doc.meta.url else "",
             ))
-    attach_links(sections, doc.links)
+    attach_links(sections, doc.links, doc.link_texts)
     return sections
 
 
-def attach_links(sections: list[SectionRecord], links: list[str]) -> None:
-    """Give each section the document links whose words it mentions (slug words in its text)."""
+def attach_links(sections: list[SectionRecord], links: list[str], link_texts: dict[str, str]) -> None:
+    """Give each section the links it holds: by anchor text where known, else when it
+    mentions most of the words of the URL's path (PDF link blocks lose their anchors)."""
     for section in sections:
         folded = fold(section.text)
         for url in links:
+            anchor = fold(link_texts.get(url, ""))
             slug_words = [w for w in re.split(r"[^a-z0-9]+", fold(url.split("//")[-1].split("/", 1)[-1])) if len(w) >= 5]
-            if slug_words and sum(w in folded for w in slug_words) * 2 >= len(slug_words):
+            if (len(anchor) >= 4 and anchor in folded) or \
+                    (not anchor and slug_words and sum(w in folded for w in slug_words) * 2 >= len(slug_words)):
                 section.links.append(url)
 
 

@@ -1,0 +1,65 @@
+"""analysis: Dutch stemming with repairs, compound splitting, stop words."""
+import pytest
+
+from indexer.analysis import Decompounder, dutch_analyzer, stem
+from indexer.index import part_vocabulary, vocabulary_for
+from indexer.pipeline import ingest_corpus
+
+from .conftest import CORPUS
+
+
+@pytest.fixture(scope="module")
+def decompounder():
+    _, sections, _ = ingest_corpus(CORPUS)
+    return Decompounder(part_vocabulary(vocabulary_for(sections)))
+
+
+@pytest.mark.parametrize("a,b", [
+    ("leerhuizen", "leerhuis"), ("wapens", "wapen"), ("mogelijkheden", "mogelijkheid"), ("brieven", "brief"),
+    ("handreikingen", "handreiking"), ("geldezels", "geldezel"), ("gemeenten", "gemeente"), ("monitoren", "monitor"),
+])
+def test_stemmer_repairs_join_inflections(a, b):
+    assert stem(a) == stem(b)
+
+
+@pytest.mark.parametrize("word", ["2021", "300.000", "boa", "huis", "politie"])
+def test_repairs_leave_numbers_short_words_and_plain_stems_alone(word):
+    assert stem(word) == word
+
+
+@pytest.mark.parametrize("word,parts", [
+    ("mensenhandelmonitor", ("mensenhandel", "monitor")), ("wapeninleveractie", ("wapen", "inleveractie")),
+    ("inwonerbijdrage", ("inwoner", "bijdrage")), ("privacyreglement", ("privacy", "reglement")),
+    ("netwerkbijeenkomsten", ("netwerk", "bijeenkomsten")), ("woonoverlast", ("woon", "overlast")),
+    ("veiligheidsalliantie", ("veiligheid", "alliantie")), ("politiecapaciteit", ("politie", "capaciteit")),
+])
+def test_real_compounds_from_the_corpus_split(decompounder, word, parts):
+    assert decompounder.split(word) == parts
+
+
+@pytest.mark.parametrize("word", ["onderzoek", "organisatie", "ondermijning", "criminaliteit", "verantwoordelijk",
+                                  "regionale", "ondernemers", "bestuurders", "schatting", "woonoverlat"])
+def test_words_that_must_not_split(decompounder, word):
+    assert decompounder.split(word) == ()
+
+
+def test_linking_s_is_allowed_between_parts():
+    tiny = Decompounder({"inwoner": 5, "bijdrage": 5, "veiligheid": 5, "huis": 5})
+    assert tiny.split("inwonersbijdrage") == ("inwoner", "bijdrage")
+    assert tiny.split("veiligheidshuis") == ("veiligheid", "huis")
+    assert tiny.split("veiligheidhuisx") == ()
+
+
+def test_analyzer_keeps_the_whole_compound_and_adds_parts(decompounder):
+    tokens = [(t.text, t.pos) for t in dutch_analyzer(decompounder)("De regionale mensenhandelmonitor", positions=True)]
+    assert ("mensenhandelmonitor", 2) in tokens and ("mensenhandel", 2) in tokens and ("monitor", 2) in tokens
+    assert "de" not in [t for t, _ in tokens]
+
+
+def test_acronym_that_looks_like_a_stop_word_is_kept():
+    assert [t.text for t in dutch_analyzer()("Het OM en om")] == ["om"]
+
+
+def test_accents_fold():
+    analyze = dutch_analyzer()
+    assert [t.text for t in analyze("geévalueerd")] == [t.text for t in analyze("geëvalueerd")]

@@ -1,0 +1,52 @@
+"""classify: one theme, year, type and organisation per section, from the synonym table."""
+import pytest
+
+from indexer.classify import classify_section, theme_for_heading, theme_for_section, theme_labels
+from indexer.records import DocumentMeta, SectionRecord
+
+META = DocumentMeta("d", "d.txt", "D", "Veiligheidscoalitie Midden-Nederland", "jaarverslag", (2021, 2022))
+
+
+def test_controlled_list_is_exactly_the_agreed_labels():
+    assert theme_labels() == [
+        "Digitale veiligheid", "Mensenhandel", "Zorg en veiligheid", "Jeugd en veiligheid", "Maatschappelijk ongenoegen",
+        "Ondermijning", "Veilig wonen", "Huiselijk geweld", "Veilig ondernemen", "Privacy en informatiedeling",
+        "Politie en handhaving", "Monitoring", "Kennisbijeenkomsten", "Organisatie en financiën"]
+
+
+@pytest.mark.parametrize("heading,theme", [
+    ("Thema: Mensenhandel", "Mensenhandel"), ("Cybercriminaliteit", "Digitale veiligheid"),
+    ("Personen met verward gedrag", "Zorg en veiligheid"), ("Radicalisering en Polarisatie", "Maatschappelijk ongenoegen"),
+    ("Burgernet", "Politie en handhaving"), ("Kennisbijeenkomsten - vervolg", "Kennisbijeenkomsten"),
+    ("Voorwoord", "Organisatie en financiën"), ("Leerhuis", None), ("Casuïstiek", None),
+])
+def test_headings_that_name_a_theme(heading, theme):
+    assert theme_for_heading(heading) == theme
+
+
+@pytest.mark.parametrize("text,theme", [
+    ("Aanpak van cybercrime en geldezels; HackShield voor kinderen.", "Digitale veiligheid"),
+    ("Het Wvggz-overleg over de hoorplicht van de burgemeester.", "Zorg en veiligheid"),
+    ("Bibob-leerkring en ondermijnende criminaliteit in de haven.", "Ondermijning"),
+    ("Buurtpreventie en woonoverlast in de wijk.", "Veilig wonen"),
+    ("Kindermishandeling en geweld in afhankelijkheidsrelaties.", "Huiselijk geweld"),
+    ("Keurmerk Veilig Ondernemen voor bedrijventerreinen (KVO-B) met het PVO.", "Veilig ondernemen"),
+    ("Het PPER en informatiedeling binnen het convenant.", "Privacy en informatiedeling"),
+    ("Het GVB en de Veiligheidsmonitor laten trends zien.", "Monitoring"),
+    ("Een tekst zonder enig bekend woord.", "Organisatie en financiën"),
+])
+def test_text_votes_through_synonyms(text, theme):
+    assert theme_for_section(["Iets"], text) == theme
+
+
+def test_year_and_type_follow_the_report_part():
+    plan = classify_section(SectionRecord("i", "d", "D", "Burgernet", "a", "tekst", 0, part="plan", part_year=2022), META)
+    assert (plan.theme, plan.year, plan.type, plan.organisation) == (
+        "Politie en handhaving", 2022, "jaarplan", "Veiligheidscoalitie Midden-Nederland")
+    past = classify_section(SectionRecord("i", "d", "D", "Burgernet", "a", "tekst", 0, part="verslag", part_year=2021), META)
+    assert (past.year, past.type) == (2021, "jaarverslag")
+    money = classify_section(SectionRecord("i", "d", "D", "Begroting 2022", "a", "Bijdrage 10.000", 0,
+                                           part="begroting", part_year=2022), META)
+    assert (money.theme, money.type, money.year) == ("Organisatie en financiën", "begroting", 2022)
+    loose = classify_section(SectionRecord("i", "d", "D", "Voorwoord", "a", "tekst", 0), META)
+    assert (loose.year, loose.type) == (2021, "jaarverslag")

@@ -1,0 +1,70 @@
+"""ingestion: new documents without manifest entries, HTML and PDF, broken files skipped with reasons."""
+from indexer.extract import html_to_text
+from indexer.index import build_index
+from indexer.pipeline import ingest_corpus
+from indexer.search import SearchService
+
+
+def minimal_pdf(lines: list[str]) -> bytes:
+    """A real one-page PDF with the given lines of text (Helvetica)."""
+    content = "BT /F1 12 Tf 50 780 Td 14 TL " + " ".join(f"({line}) '" for line in lines) + " ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+def test_new_documents_of_every_format_are_indexed_and_broken_ones_skipped(small_corpus, tmp_path):
+    (small_corpus / "handreiking-woonoverlast.html").write_text(
+        "<html><body><nav>menu</nav><h1>Handreiking woonoverlast</h1><p>Deze handreiking helpt gemeenten bij de "
+        "aanpak van woonoverlast met de <a href='https://example.org/wet'>Wet aanpak woonoverlast</a>.</p>"
+        "<h2>Stappen</h2><ul><li>Signaleren van overlast door buren</li><li>Gesprek met de bewoner</li></ul>"
+        "<p>Meer uitleg over de stappen en de rol van de burgemeester bij woonoverlast in de wijk.</p></body></html>",
+        encoding="utf-8")
+    (small_corpus / "factsheet-geldezels-2023.pdf").write_bytes(minimal_pdf([
+        "Factsheet geldezels 2023", "", "Jongeren worden geronseld als geldezel via sociale media.",
+        "Signalen herkennen en melden bij de politie helpt slachtoffers en voorkomt schade."]))
+    (small_corpus / "kapot.pdf").write_bytes(b"%PDF-1.4 dit is geen echte pdf")
+    (small_corpus / "leeg.txt").write_text("   \n", encoding="utf-8")
+    (small_corpus / "binair.txt").write_bytes(b"\x00\x01\x02" * 100)
+
+    report = build_index(small_corpus, tmp_path / "ix")
+    skipped = dict(report.skipped)
+    assert set(skipped) == {"kapot.pdf", "leeg.txt", "binair.txt"}
+    assert "geen tekst" in skipped["leeg.txt"] and "binair" in skipped["binair.txt"]
+    assert report.documents == 7
+
+    svc = SearchService(tmp_path / "ix")
+    html_hit = svc.search("handreiking woonoverlast", {"type": ["handreiking"]})["results"][0]
+    assert html_hit["document"]["title"] == "Handreiking woonoverlast" and html_hit["theme"] == "Veilig wonen"
+    section = svc.section(html_hit["id"])
+    assert "https://example.org/wet" in section["links"] and "menu" not in section["text"]
+    pdf_hit = svc.search("geldezel", {"type": ["factsheet"]})["results"][0]
+    assert pdf_hit["year"] == 2023 and pdf_hit["theme"] == "Digitale veiligheid"
+    assert svc.search("Inwonersbijdrage")["total"] > 0   # the rest of the corpus is still there
+    svc.close()
+
+
+def test_html_extraction_keeps_structure():
+    text = html_to_text("<h2>Kop</h2><p>Tekst met <a href='/x'>link</a>.</p><script>bad()</script><li>punt</li>")
+    assert text == "## Kop\n\nTekst met [link](/x).\n\n- punt"
+
+
+def test_ingest_does_not_depend_on_file_names(small_corpus):
+    (small_corpus / "000_7eba004f3e4e4558.txt").rename(small_corpus / "elke-naam.txt")
+    (small_corpus / "manifest.toml").write_text(
+        (small_corpus / "manifest.toml").read_text().replace("000_7eba004f3e4e4558.txt", "elke-naam.txt"))
+    docs, sections, report = ingest_corpus(small_corpus)
+    assert report.documents == 5 and any(d.meta.path == "elke-naam.txt" for d in docs)

@@ -1,0 +1,79 @@
+"""normalise: PDF/OCR repairs, table-driven on real snippets from the seeds."""
+import pytest
+
+from indexer.normalise import PAGE_BREAK, normalise_text
+
+from .conftest import seed_text
+
+CASES = [
+    # (what, raw snippet from a seed, expected substring after, substring that must be gone)
+    ("line-break hyphen joined", "onze leer- en kennisbijeenkom-\nsten. Wij nodigen", "kennisbijeenkomsten", "kom-"),
+    ("conjunction hyphen kept", "met de twee Zorg- en\nVeiligheidshuizen", "Zorg- en", None),
+    ("capital after hyphen kept", "zowel in Zuid-Holland-Zuid als Rotterdam-\nRijnmond in 2025.", "Rotterdam-Rijnmond", None),
+    ("real hyphen kept", "op de PGA-R, onder andere", "PGA-R", None),
+    ("mid-line break hyphen joined", "een aantal leerhuis- bijeenkomsten en de", "leerhuisbijeenkomsten", "leerhuis- "),
+    ("OCR e bullet", "e Kennisdeling en uitwisseling van informatie.", "- Kennisdeling", None),
+    ("OCR o bullet", "o Digitale Veiligheid", "- Digitale Veiligheid", None),
+    ("star bullet", "* Op 11 maart vond de Voorjaarscarrousel plaats", "- Op 11 maart", None),
+    ("arrow bullet", "► Leerhuis Zorg en Veiligheid", "- Leerhuis Zorg", None),
+    ("0.a. is o.a.", "Regionale monitoring (0.a. Gezamenlijk Veiligheidsbeeld)", "(o.a. Gezamenlijk", "0.a."),
+    ("o0.a. is o.a.", "met daarin o0.a. een duo-interview", "daarin o.a. een", "o0.a."),
+    ("lJssel is IJssel", "Capelle aan den lJssel is hiermee", "Capelle aan den IJssel", "lJssel"),
+    ("I/l confusion", "de taken van de VeiIigheidsAIIiantie.", "VeiligheidsAlliantie", "VeiI"),
+    ("LinkedIn untouched", "Via LinkedIn delen we actualiteiten", "LinkedIn", None),
+    ("curly quotes", "\u201cKoffer Verkeerd\u201d gelanceerd op thema\u2019s", '"Koffer Verkeerd" gelanceerd op thema\'s', "\u201c"),
+    ("doubled apostrophe", "actuele thema'\u2019s die aansprekend", "actuele thema's die", "''"),
+    ("ligature", "de e\ufb03ciency van \ufb01nanciering", "efficiency van financiering", "\ufb01"),
+    ("link marker dropped", "cybercrime \u00bb heeft de VAR de gemeenten", "cybercrime heeft de VAR", "\u00bb"),
+    ("play marker dropped", "- Factsheet soevereinen. \u25ba", "- Factsheet soevereinen.", "\u25ba"),
+    ("stray > dropped", "een Leerhuis > georganiseerd die", "een Leerhuis georganiseerd", " > "),
+    ("page furniture", "Tekst hier.\n\nTerug naar de inhoud (P>\n\nMeer tekst.", "Meer tekst.", "Terug naar"),
+    ("page number", "Totaal 753.000\n\n10\n\nBegroting 2025", "Begroting 2025", "\n10\n"),
+    ("box glyph lines", "coronamaatregelen\n\n/\n\nLeerhuisbijeenkomsten N\nIn 2022", "Leerhuisbijeenkomsten\nIn 2022", "\n/\n"),
+    ("glyph after sentence", "namen 85 personen deel. o\n", "namen 85 personen deel.", "deel. o"),
+    ("glued numbered heading", "3.5 Financi\u00ebnDe VAR-website (www.veiligheidsalliantie.nl) heeft in 2017",
+     "3.5 Financi\u00ebn\n\nDe VAR-website", "nDe"),
+    ("markdown bold", "- **Digitale Veiligheid**", "- Digitale Veiligheid", "**"),
+]
+
+
+@pytest.mark.parametrize("what,raw,expected,gone", CASES, ids=[c[0] for c in CASES])
+def test_repairs(what, raw, expected, gone):
+    text, _ = normalise_text(raw)
+    assert expected in text
+    if gone:
+        assert gone not in text
+
+
+def test_url_blocks_become_links_and_leave_the_prose():
+    raw = ("De VAR wordt aanspreekpunt voor de Film Zwijgrecht.\n\n\n"
+           "https://veiligheidsalliantie.nl/nieuws/rapport-zwijgrecht\n"
+           "https://www.cbs.nl/nl-nl/maatschappij/veiligheid-en-recht/veiligheidsmonitor\n\nThema: Maatschappelijk")
+    text, log = normalise_text(raw)
+    assert "https://" not in text
+    assert log.links == ["https://veiligheidsalliantie.nl/nieuws/rapport-zwijgrecht",
+                         "https://www.cbs.nl/nl-nl/maatschappij/veiligheid-en-recht/veiligheidsmonitor"]
+
+
+def test_markdown_links_keep_their_words():
+    text, log = normalise_text("Dat blijkt uit het [regionale cyberbeeld](#) en [site](https://example.org/x).")
+    assert "het regionale cyberbeeld en site." in text
+    assert log.links == ["https://example.org/x"]
+
+
+def test_pages_are_marked_with_form_feeds():
+    text, _ = normalise_text("Einde pagina een.\n De volgende pagina begint hier.")
+    assert text.split("\n")[1] == PAGE_BREAK
+
+
+def test_pdf_copy_needs_more_repairs_than_digital_copy():
+    """The dedupe stage picks the cleaner source by this measure."""
+    _, pdf = normalise_text(seed_text("000"))
+    _, digital = normalise_text(seed_text("003"))
+    assert pdf.total / len(seed_text("000")) > 2 * digital.total / len(seed_text("003"))
+
+
+def test_whole_seed_keeps_sentinels_intact():
+    text, _ = normalise_text(seed_text("001"))
+    assert "Regionaal nemen momenteel 16 gemeenten deel aan HackShield" in text
+    assert "kennisbijeenkomsten" in text.lower()

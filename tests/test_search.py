@@ -1,0 +1,197 @@
+"""search: Dutch query handling, filters, disjunctive facets, paging, snippets, refresh."""
+import html
+import re
+
+import pytest
+
+from indexer.index import build_index
+from indexer.search import SearchError, SearchService
+
+from .conftest import CORPUS
+
+
+def ids(response):
+    return [r["id"] for r in response["results"]]
+
+
+def texts(service, response):
+    return [service.section(i)["text"] for i in ids(response)]
+
+
+def test_compound_query_finds_the_split_words(service):
+    found = " ".join(texts(service, service.search("mensenhandelmonitor")))
+    assert "regionale monitor mensenhandel verschenen" in " ".join(found.split())
+    assert "mensenhandelmonitor" in found
+
+
+def test_compound_query_ranks_the_exact_compound_first(service):
+    first = texts(service, service.search("mensenhandelmonitor"))[0]
+    assert "mensenhandelmonitor" in first.lower()
+
+
+def test_two_words_find_the_compound_too(service):
+    found = " ".join(texts(service, service.search("wapen inleveractie")))
+    assert "Wapen Inleveractie" in found
+
+
+def test_linking_s_variant(service):
+    found = texts(service, service.search("inwonerbijdrage"))
+    assert any("Inwonersbijdrage" in t for t in found) and any("Inwonerbijdrage" in t for t in found)
+
+
+def test_acronym_expands_to_the_long_form_and_says_so(service):
+    response = service.search("RCTM")
+    assert {"term": "RCTM", "means": "Regionaal Controleteam Mensenhandel"} in response["expansions"]
+    found = [" ".join(t.split()) for t in texts(service, response)]
+    assert any("Regionaal Controle Team Mensenhandel" in t and "RCTM" not in t for t in found)
+
+
+def test_long_form_finds_the_acronym(service):
+    found = texts(service, service.search("online aangejaagde ordeverstoringen"))
+    assert any("OAOV" in t for t in found)
+
+
+def test_typo_alone_is_corrected_and_the_response_says_so(service):
+    response = service.search("woonoverlat")
+    assert response["corrected_from"] == "woonoverlat" and response["query"] == "woonoverlast"
+    assert response["suggestion"] is None
+    assert response["total"] > 0 and "woonoverlast" in texts(service, response)[0].lower()
+
+
+def test_typo_among_known_words_gets_a_suggestion_and_fuzzy_help(service):
+    response = service.search("woonoverlat arbeidsmigranten")
+    assert response["suggestion"] == "woonoverlast arbeidsmigranten" and "corrected_from" not in response
+    top = texts(service, response)[0].lower()
+    assert "woonoverlast" in top and "arbeidsmigranten" in top
+
+
+def test_query_with_only_a_typo_is_corrected_automatically(service):
+    response = service.search("kindermishandlng")
+    assert response["corrected_from"] == "kindermishandlng"
+    assert response["query"] == "kindermishandeling" and response["total"] > 0
+
+
+def test_known_words_are_never_fuzzed(service):
+    response = service.search("leerhuis")
+    assert response["suggestion"] is None and "corrected_from" not in response
+
+
+def test_all_words_rank_before_some_words(service):
+    response = service.search("leerhuis explosief geweld")
+    top = " ".join(texts(service, response)[0].lower().split())
+    assert "leerhuis" in top and "explosief geweld" in top
+
+
+def test_phrase_and_exclusion(service):
+    phrase = texts(service, service.search('"Koffer Verkeerd"'))
+    assert phrase and all("Koffer Verkeerd" in t for t in phrase)
+    without = service.search("hackshield -cybercriminaliteit")
+    assert without["total"] > 0
+    assert all(r["title"] != "Cybercriminaliteit" for r in without["results"])
+
+
+def test_or_widens(service):
+    a, b = service.search("geldezels")["total"], service.search("babbeltrucs")["total"]
+    assert service.search("geldezels OF babbeltrucs")["total"] >= max(a, b)
+
+
+def test_filters_or_within_a_facet_and_across(service):
+    one = service.search("", {"theme": ["Mensenhandel"]})
+    two = service.search("", {"theme": ["Mensenhandel", "Monitoring"]})
+    assert all(r["theme"] == "Mensenhandel" for r in one["results"])
+    assert two["total"] > one["total"]
+    both = service.search("", {"theme": ["Mensenhandel"], "year": ["2024"]}, per_page=50)
+    assert both["total"] > 0 and all((r["theme"], r["year"]) == ("Mensenhandel", 2024) for r in both["results"])
+
+
+def test_facet_counts_are_disjunctive(service):
+    response = service.search("", {"theme": ["Mensenhandel"]})
+    themes = {f["value"]: f for f in response["facets"]["theme"]}
+    assert len(themes) > 5 and themes["Mensenhandel"]["selected"]
+    assert themes["Monitoring"]["count"] == service.search("", {"theme": ["Monitoring"]})["total"]
+    years = {f["value"]: f["count"] for f in response["facets"]["year"]}
+    assert sum(years.values()) == response["total"]
+
+
+def test_paging_and_newest_first(service):
+    first, second = service.search("", per_page=5), service.search("", page=2, per_page=5)
+    assert len(first["results"]) == 5 and not set(ids(first)) & set(ids(second))
+    years = [r["year"] for r in service.search("", per_page=50)["results"]]
+    assert years == sorted(years, reverse=True)
+    assert service.search("leerhuis", sort="newest")["results"][0]["year"] >= 2024
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    (dict(q="x" * 501), "te lang"), (dict(filters={"year": ["twintig"]}), "geen jaartal"),
+    (dict(per_page=51), "per_page"), (dict(per_page=0), "per_page"), (dict(page=0), "page"),
+    (dict(filters={"theme": ["Cyber"]}), "Digitale veiligheid"), (dict(filters={"kleur": ["rood"]}), "Onbekend filter"),
+    (dict(sort="random"), "sort"),
+])
+def test_bad_parameters_raise_clear_dutch_errors(service, kwargs, message):
+    with pytest.raises(SearchError, match=message):
+        service.search(**kwargs)
+
+
+@pytest.mark.parametrize("q", ['"koffer', "((leerhuis", "-", "OF OF", '"" OR', "a" * 500, "<script>", "%00"])
+def test_odd_queries_never_fail(service, q):
+    assert service.search(q)["total"] >= 0
+
+
+def test_result_fields_match_the_api_contract(service):
+    result = service.search("geldezels")["results"][0]
+    assert set(result) >= {"id", "title", "document", "url", "theme", "year", "type", "organisation", "snippet"}
+    assert set(result["document"]) == {"id", "title", "url"}
+    assert result["url"] == f"/sectie/{result['id']}"
+    assert "<mark>" in result["snippet"]
+
+
+def test_untrusted_text_is_escaped_in_snippets(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "boos.md").write_text(
+        "# Handreiking <script>alert(1)</script>\n\nDeze handreiking over woonoverlast bevat <img src=x onerror=alert(1)> "
+        "en \"aanhalingstekens\" & meer tekst over woonoverlast in de wijk, lang genoeg voor een sectie van de kennisbank.\n",
+        encoding="utf-8")
+    build_index(corpus, tmp_path / "ix")
+    svc = SearchService(tmp_path / "ix")
+    snippet = svc.search("woonoverlast")["results"][0]["snippet"]
+    assert "<img" not in snippet and "<script" not in snippet
+    assert re.sub(r"</?mark>", "", snippet) == html.escape(html.unescape(re.sub(r"</?mark>", "", snippet)))
+    assert "&lt;img src=x onerror=alert(1)&gt;" in snippet
+    svc.close()
+
+
+def test_searcher_is_reused_and_refreshed_after_a_reindex(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Handreiking buurtpreventie\n\nAlles over buurtpreventie in de wijk en meer tekst "
+                                  "zodat dit een echte sectie wordt met voldoende inhoud voor de index.\n", encoding="utf-8")
+    build_index(corpus, tmp_path / "ix")
+    svc = SearchService(tmp_path / "ix")
+    searcher = svc._searcher
+    assert svc.search("buurtpreventie")["total"] == 1
+    assert svc._searcher is searcher                      # no new searcher per request
+    (corpus / "b.txt").write_text("Factsheet geldezels\n\nJongeren als geldezel: signalen herkennen en melden, met "
+                                  "voldoende tekst om een eigen sectie te vormen in de kennisbank.\n", encoding="utf-8")
+    assert svc.search("geldezels")["total"] == 0
+    build_index(corpus, tmp_path / "ix")
+    assert svc.search("geldezels")["total"] == 1          # picked up the new generation
+    assert svc._searcher is not searcher
+    svc.close()
+
+
+def test_section_lookup(service):
+    some = service.search("Burgernet")["results"][0]
+    section = service.section(some["id"], "Burgernet")
+    assert section["text"] and "<mark>" in section["text_html"]
+    assert any(s["id"] == some["id"] for s in section["siblings"])
+    assert service.section("bestaat-niet") is None
+
+
+def test_stats(service):
+    assert service.stats() == {"documents": 5, "sections": len(service._stored)}
+
+
+def test_index_of_the_corpus_is_built_in_a_temp_dir(index_dir):
+    assert index_dir.is_symlink() and (index_dir / "lexicon.json").exists()
+    assert CORPUS.exists()

@@ -1,0 +1,100 @@
+"""segment: each seed's layout becomes the sections a professional wants as hits."""
+import pytest
+
+from indexer.normalise import normalise_text
+from indexer.records import DocumentMeta, NormalisedDocument
+from indexer.segment import read_units, segment_report, toc_candidates, two_column_heading
+
+from .conftest import seed_text
+
+YEARS = {"000": (2024, 2025), "001": (2021, 2022), "002": (2017, 2018), "003": (2024, 2025), "004": (2021, 2022)}
+
+
+def sections_of(prefix: str):
+    text, log = normalise_text(seed_text(prefix))
+    meta = DocumentMeta(f"doc{prefix}", f"{prefix}.txt", f"Document {prefix}", "VAR", "jaarverslag", YEARS[prefix])
+    return segment_report(NormalisedDocument(meta, text, log.links, log.total))
+
+
+def find(sections, phrase):
+    matches = [s for s in sections if phrase in " ".join(s.text.split())]
+    assert matches, f"no section holds {phrase!r}"
+    return matches[0]
+
+
+def test_markdown_report_titles_come_from_its_table_of_contents():
+    """003 lost its theme headings (they were images); the contents page names them."""
+    titles = [(s.title, s.part, s.part_year) for s in sections_of("003")]
+    for theme in ("Digitale veiligheid", "Mensenhandel", "Zorg en veiligheid", "Jeugd en veiligheid",
+                  "Maatschappelijk ongenoegen", "Kennisbijeenkomsten"):
+        assert (theme, "verslag", 2024) in titles
+        assert (theme, "plan", 2025) in titles
+    assert ("Jaarrekening 2024", "rekening", 2024) in titles
+    assert ("Begroting 2025", "begroting", 2025) in titles
+
+
+def test_past_and_coming_year_are_separate_sections():
+    sections = sections_of("003")
+    past = find(sections, "Koffer Verkeerd\" gelanceerd")
+    coming = find(sections, "Organiseren van een leerhuis Mensenhandel")
+    assert past.id != coming.id
+    assert (past.part, past.part_year) == ("verslag", 2024)
+    assert (coming.part, coming.part_year) == ("plan", 2025)
+
+
+def test_trailing_numbered_headings_label_the_text_before_them():
+    """002 prints '2.1 Jeugd' after the text it heads."""
+    sections = sections_of("002")
+    assert find(sections, "De Leerhuizen kwamen tot stand").title == "Kennisbijeenkomsten"
+    assert find(sections, "pilot Buurt- preventie PLUS".replace("- ", "")).title == "Drivergroep Veilig Wonen"
+    assert find(sections, "privacyreglement Midden NL door de RVS").title == "Privacy Platform Eenheid Rotterdam (PPER)"
+    jeugd = find(sections, "Regionale Netwerk Jeugd en Veiligheid")
+    assert jeugd.title == "Jeugd" and jeugd.parents == ("Regionale veiligheidsthema's",)
+
+
+def test_year_columns_and_continuation_headings():
+    """001: '2021' / heading / text / '2022' / '/Heading' / text."""
+    sections = sections_of("001")
+    hack = find(sections, "Regionaal nemen momenteel 16 gemeenten deel aan HackShield")
+    assert (hack.title, hack.part, hack.part_year) == ("Cybercriminaliteit", "verslag", 2021)
+    plan = find(sections, "De VAR blijft in 2022 regionaal en landelijk aandacht vragen")
+    assert (plan.title, plan.part) == ("Cybercriminaliteit", "plan")
+    jonge = find(sections, "Het netwerk besteedt in 2022 ook aandacht aan de jonge aanwas")
+    assert (jonge.title, jonge.part_year) == ("Jeugd en veiligheid", 2022)
+
+
+def test_goal_review_and_agenda_parts():
+    """004: per programme a Meerjarendoel, Terugblik 2021 and Actieagenda 2022."""
+    sections = sections_of("004")
+    burgernet = [s for s in sections if s.title == "Burgernet"]
+    assert {(s.part, s.part_year) for s in burgernet} == {("doel", 2022), ("verslag", 2021), ("plan", 2022)}
+    boa = find(sections, "In 2021 is een verkenning uitgevoerd naar de samenwerking tussen boa's en de politie")
+    assert boa.part == "verslag" and "boa's en politie" in boa.title
+
+
+def test_section_ids_are_stable_and_unique():
+    first = [s.id for s in sections_of("004")]
+    assert first == [s.id for s in sections_of("004")]
+    assert len(first) == len(set(first))
+    assert all(s.startswith("doc004--") for s in first)
+
+
+@pytest.mark.parametrize("prefix", sorted(YEARS))
+def test_every_seed_yields_reasonable_sections(prefix):
+    sections = sections_of(prefix)
+    assert len(sections) >= 8
+    assert all(len(s.text) >= 100 for s in sections)
+
+
+def test_table_of_contents_needs_a_run_of_entries():
+    text = "Inhoud\n\nVoorwoord\n\nMonitoring\n\nMensenhandel\n\nLos kopje\n\nDit is gewone lopende tekst van een alinea."
+    assert toc_candidates(text)[:4] == ["Inhoud", "Voorwoord", "Monitoring", "Mensenhandel"]
+    assert toc_candidates("Voorwoord\n\nDit is tekst.\n\nMonitoring\n\nNog meer tekst hier.") == []
+
+
+def test_two_column_heading_and_wrapped_lines_are_recognised():
+    assert two_column_heading("Monitoring Monitoring") == "Monitoring"
+    assert two_column_heading("Huiselijk Geweld /Huiselijk Geweld") == "Huiselijk Geweld"
+    assert two_column_heading("Veilig wonen") is None
+    units = read_units("Het kernteam is verantwoordelijk voor de uitvoering\nvan de taken van de VAR.")
+    assert [u.kind for u in units] == ["para"]
