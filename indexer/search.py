@@ -32,6 +32,7 @@ FACETS = ("theme", "year", "type", "organisation")
 MAX_QUERY_LENGTH = 500
 MAX_PER_PAGE = 50
 SNIPPET_CHARS = 260
+LEAD_CHARS = 60          # context shown before the first match of a snippet
 
 
 class SearchError(ValueError):
@@ -63,6 +64,7 @@ class BuiltQuery:
     query: Query
     excluded: Query | None = None
     highlight: set[str] = field(default_factory=set)
+    typed: set[str] = field(default_factory=set)        # stems of the words as typed: preferred in snippets
     expansions: list[Expansion] = field(default_factory=list)
     corrections: dict[str, str] = field(default_factory=dict)
 
@@ -215,6 +217,7 @@ class SearchService:
         folded = fold(word).split("'")[0]
         base = self.term_stems(word, options)
         built.highlight.add(base)
+        built.typed.add(base)
         alternatives: list[Query] = [self.any_field(base)]
         parts = lexicon.decompounder.split(folded) if options.compounds else ()
         if parts:
@@ -347,7 +350,7 @@ class SearchService:
                 matching.sort(key=lambda item: (-(self._stored[item[0]]["year"] or 0), self._stored[item[0]]["doc_id"],
                                                 self._stored[item[0]]["position"]))
             start = (page - 1) * per_page
-            results = [self.result(n, built.highlight) for n, _ in matching[start:start + per_page]]
+            results = [self.result(n, built.highlight, built.typed) for n, _ in matching[start:start + per_page]]
             facets = self.facet_counts(scored, filters)
         suggestion = self.apply_corrections(q, built.corrections) if built.corrections and not corrected_from else None
         response = {
@@ -398,7 +401,7 @@ class SearchService:
 
     # ------------------------------------------------------------ results
 
-    def result(self, docnum: int, highlight: set[str]) -> dict:
+    def result(self, docnum: int, highlight: set[str], typed: frozenset[str] | set[str] = frozenset()) -> dict:
         fields = self._stored[docnum]
         meta = fields["meta"]
         document = self.lexicon.documents.get(fields["doc_id"], {})
@@ -411,7 +414,7 @@ class SearchService:
             "breadcrumb": [fields["doc_title"], *meta["parents"], fields["title"]],
             "theme": fields["theme"], "year": fields["year"] or None, "type": fields["type"],
             "organisation": fields["organisation"],
-            "snippet": make_snippet(fields["text"], highlight, self.lexicon.decompounder),
+            "snippet": make_snippet(fields["text"], highlight, self.lexicon.decompounder, typed),
         }
 
     def section(self, section_id: str, highlight_query: str = "") -> dict | None:
@@ -463,20 +466,28 @@ def render(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str
     return "".join(out)
 
 
-def make_snippet(text: str, highlight: set[str], decompounder: Decompounder) -> str:
-    """The densest window of matches, about SNIPPET_CHARS long, escaped, matches in <mark>."""
+def make_snippet(text: str, highlight: set[str], decompounder: Decompounder,
+                 typed: frozenset[str] | set[str] = frozenset()) -> str:
+    """The best window of matches, about SNIPPET_CHARS long, escaped, matches in <mark>.
+
+    Windows are scored by distinct words typed by the person, then distinct expansion
+    words (an acronym's long form, compound parts), then the number of matches.
+    """
     flat = re.sub(r"\s+", " ", text).strip()
     spans = highlight_spans(flat, highlight, decompounder)
     if not spans:
         end = min(len(flat), SNIPPET_CHARS)
         return render(flat, [], 0, end) + ("…" if end < len(flat) else "")
+    primary = {i for i, (a, b) in enumerate(spans) if token_matches(flat[a:b], set(typed), decompounder)}
     best_start, best_score = spans[0][0], -1
     for s, _ in spans:
-        window = [sp for sp in spans if s <= sp[0] < s + SNIPPET_CHARS]
-        score = len({fold(flat[a:b]) for a, b in window}) * 10 + len(window)
+        window = [i for i, sp in enumerate(spans) if s <= sp[0] and sp[1] <= s + SNIPPET_CHARS - LEAD_CHARS]
+        words = {fold(flat[spans[i][0]:spans[i][1]]) for i in window}
+        typed_words = {fold(flat[spans[i][0]:spans[i][1]]) for i in window if i in primary}
+        score = len(typed_words) * 100 + len(words) * 10 + len(window)
         if score > best_score:
             best_start, best_score = s, score
-    start = max(0, best_start - 60)
+    start = max(0, best_start - LEAD_CHARS)
     if start:
         space = flat.find(" ", start)
         start = space + 1 if 0 <= space < best_start else start

@@ -11,24 +11,32 @@
   var target = document.querySelector(script.getAttribute("data-target") || "#kennisbank-zoeken");
   if (!target) return;
   var root = target.attachShadow ? target.attachShadow({ mode: "open" }) : target;
+  var TYPES = { jaarverslag: "Jaarverslag", jaarplan: "Jaarplan", jaarrekening: "Jaarrekening", begroting: "Begroting",
+    handreiking: "Handreiking", factsheet: "Factsheet", nieuws: "Nieuws", rapport: "Rapport", overig: "Overig" };
   var FACETS = [["theme", "Thema"], ["year", "Jaar"], ["type", "Type document"], ["organisation", "Organisatie"]];
   var state = { q: "", page: 1, filters: {} };
   var uid = "kb" + Math.random().toString(36).slice(2, 8);
 
   root.innerHTML =
     "<style>" +
-    ":host{all:initial;display:block;font-family:system-ui,Arial,sans-serif;color:#1a1a1a;line-height:1.5}" +
-    "*{box-sizing:border-box}form{display:flex;gap:.5rem;flex-wrap:wrap}label.q{display:block;font-weight:600;width:100%}" +
-    "input[type=search]{flex:1 1 10rem;min-width:0;font-size:1rem;padding:.5rem;border:2px solid #4a4a4a;border-radius:4px}" +
-    "button{font-size:1rem;padding:.5rem .9rem;background:#0b4f8a;color:#fff;border:0;border-radius:4px;cursor:pointer}" +
-    ":focus-visible{outline:3px solid #d35400;outline-offset:2px}.grid{display:grid;grid-template-columns:12rem 1fr;gap:1rem;margin-top:.75rem}" +
-    "@media (max-width:40rem){.grid{grid-template-columns:1fr}}fieldset{border:0;border-top:1px solid #c9d2dc;margin:0;padding:.4rem 0}" +
-    "legend{font-weight:700;padding:0}.opt{display:flex;gap:.35rem;font-size:.9rem}.count{color:#4a4a4a}" +
-    "ol{padding-left:1.3rem;margin:.25rem 0}li.r{margin-bottom:.9rem}li.r a{color:#0b4f8a;font-weight:600}" +
-    ".crumb{color:#4a4a4a;font-size:.85rem}.snip{margin:.15rem 0}mark{background:#fff1a8;color:inherit}" +
-    ".badge{font-size:.75rem;border:1px solid #c9d2dc;border-radius:3px;padding:0 .4rem;margin-right:.3rem}" +
-    ".total{font-weight:600;margin:0}.note{background:#f2f5f8;border-left:4px solid #0b4f8a;padding:.3rem .6rem}" +
-    ".pager{display:flex;gap:.5rem;margin-top:.5rem}.err{color:#a4000f}" +
+    // The host element can be styled by the page (even with !important) and passes on inherited
+    // properties, so every style is reset on an inner wrapper that no outside rule can match;
+    // sizes are in em of that wrapper, never rem (the page's root font size).
+    ":host{all:initial;display:block}" +
+    ".kb{all:initial;display:block;font:16px/1.5 system-ui,Arial,sans-serif;color:#1a1a1a;text-align:left}" +
+    ":where(.kb *){font:inherit;color:inherit;letter-spacing:normal;text-transform:none}" +
+    ".kb strong{font-weight:700}.kb legend,.kb .total,.kb label.q{font-weight:700}" +
+    "*{box-sizing:border-box}form{display:flex;gap:.5em;flex-wrap:wrap}label.q{display:block;font-weight:600;width:100%}" +
+    "button{background:#0b4f8a;color:#fff}input[type=search]{flex:1 1 10em;min-width:0;font-size:1em;padding:.5em;border:2px solid #4a4a4a;border-radius:4px}" +
+    "button{font-size:1em;padding:.5em .9em;background:#0b4f8a;color:#fff;border:0;border-radius:4px;cursor:pointer}" +
+    ":focus-visible{outline:3px solid #d35400;outline-offset:2px}.grid{display:grid;grid-template-columns:12em 1fr;gap:1em;margin-top:.75em}" +
+    "@media (max-width:40em){.grid{grid-template-columns:1fr}}fieldset{border:0;border-top:1px solid #c9d2dc;margin:0;padding:.4em 0}" +
+    "legend{padding:0}.opt{display:flex;gap:.35em;font-size:.9em}.count{color:#4a4a4a}" +
+    "ol{padding-left:1.3em;margin:.25em 0}li.r{margin-bottom:.9em}li.r a{color:#0b4f8a;font-weight:600}" +
+    ".crumb{color:#4a4a4a;font-size:.85em}.snip{margin:.15em 0}mark{background:#fff1a8;color:inherit}" +
+    ".badge{font-size:.75em;border:1px solid #c9d2dc;border-radius:3px;padding:0 .4em;margin-right:.3em}" +
+    ".total{margin:0}.note{background:#f2f5f8;border-left:4px solid #0b4f8a;padding:.3em .6em}" +
+    ".pager{display:flex;gap:.5em;margin-top:.5em}.err{color:#a4000f}" +
     "</style>" +
     "<div class='kb' lang='nl' role='search'>" +
     "<form><label class='q' for='" + uid + "'>Zoeken in de kennisbank</label>" +
@@ -76,14 +84,14 @@
         "<div class='crumb'>" + esc(r.document.title) + " › " + esc(r.title) + "</div>" +
         "<p class='snip'>" + r.snippet + "</p>" +
         "<span class='badge'>" + esc(r.theme) + "</span>" + (r.year ? "<span class='badge'>" + esc(r.year) + "</span>" : "") +
-        "<span class='badge'>" + esc(r.type) + "</span></li>";
+        "<span class='badge'>" + esc(TYPES[r.type] || r.type) + "</span></li>";
     }).join("");
     facetsEl.innerHTML = FACETS.map(function (f) {
       var items = data.facets[f[0]] || [];
       return "<fieldset><legend>" + esc(f[1]) + "</legend>" + items.map(function (it, i) {
         var id = uid + f[0] + i;
         return "<div class='opt'><input type='checkbox' id='" + id + "' data-facet='" + f[0] + "' value='" + esc(it.value) + "'" +
-          (it.selected ? " checked" : "") + "><label for='" + id + "'>" + esc(it.value) + " <span class='count'>(" + it.count + ")</span></label></div>";
+          (it.selected ? " checked" : "") + "><label for='" + id + "'>" + esc(f[0] === "type" ? (TYPES[it.value] || it.value) : it.value) + " <span class='count'>(" + it.count + ")</span></label></div>";
       }).join("") + "</fieldset>";
     }).join("");
     facetsEl.querySelectorAll("input[type=checkbox]").forEach(function (box) {

@@ -1,0 +1,237 @@
+"""The search page and the embed in a real headless Chromium (Debian's), driven by Playwright.
+
+Screenshots go to artifacts/ at the repository root.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from .conftest import ROOT, Server, free_port
+
+CHROMIUM = os.environ.get("KENNISBANK_CHROMIUM", "/usr/bin/chromium")
+AXE_JS = Path(os.environ.get("KENNISBANK_AXE_JS", ROOT / ".cache/npm/node_modules/axe-core/axe.min.js"))
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+class HostSite:
+    """A static 'alliance website' on its own port (another origin) that pastes the embed snippet."""
+
+    def __init__(self, directory: Path, search_url: str, port: int | None = None):
+        (directory / "index.html").write_text(
+            '<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Alliantie</title>'
+            "<style>* { color: red !important; font-size: 40px !important } div { display: none }</style></head>"
+            "<body><main><h1>Website van de alliantie</h1>"
+            '<div id="kennisbank-zoeken" style="display:block"></div>'
+            f'<script src="{search_url}/embed.js" data-target="#kennisbank-zoeken" async></script>'
+            "</main></body></html>", encoding="utf-8")
+        self.port = port or free_port()
+        self.origin = f"http://127.0.0.1:{self.port}"
+        handler = functools.partial(QuietHandler, directory=str(directory))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def live(index_dir, tmp_path_factory):
+    """A server that allows one host site's origin, and that host site (another port)."""
+    site_port = free_port()
+    server = Server(index_dir, cors=f"http://127.0.0.1:{site_port}")
+    site = HostSite(tmp_path_factory.mktemp("site"), server.url, port=site_port)
+    yield server, site
+    site.stop()
+    server.stop()
+
+
+@pytest.fixture()
+def page(browser, live):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def serious_violations(pg) -> list[dict]:
+    pg.add_script_tag(path=str(AXE_JS))
+    result = pg.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def test_search_as_you_type_updates_results_and_url(page, live):
+    server, _ = live
+    page.goto(server.url + "/")
+    page.get_by_label("Zoekterm").fill("mensenhandelmonitor")
+    expect(page.locator(".result-count")).to_contain_text("voor mensenhandelmonitor")
+    expect(page).to_have_url(re.compile(r"q=mensenhandelmonitor"))
+    expect(page.locator(".result").first.locator("mark").first).to_be_visible()
+
+
+def test_facet_selection_and_removal(page, live):
+    server, _ = live
+    page.goto(server.url + "/?q=leerhuis")
+    total_before = int(page.locator(".result-count").inner_text().split()[0])
+    page.locator(".facet[data-facet=theme] label", has_text="Kennisbijeenkomsten").click()
+    expect(page).to_have_url(re.compile(r"theme=Kennisbijeenkomsten"))
+    chip = page.locator(".chip", has_text="Kennisbijeenkomsten")
+    expect(chip).to_be_visible()
+    total_after = int(page.locator(".result-count").inner_text().split()[0])
+    assert 0 < total_after < total_before
+    # counts are disjunctive: other themes are still offered with their counts
+    assert page.locator(".facet[data-facet=theme] .facet-option").count() > 1
+    chip.click()
+    expect(page.locator(".chip")).to_have_count(0)
+    expect(page).not_to_have_url(re.compile(r"theme="))
+
+
+def test_paging(page, live):
+    server, _ = live
+    page.goto(server.url + "/")
+    page.get_by_role("link", name="Pagina 2").click()
+    expect(page).to_have_url(re.compile(r"page=2"))
+    expect(page.locator("ol.result-list")).to_have_attribute("start", "11")
+
+
+def test_works_without_javascript(browser, live):
+    server, _ = live
+    context = browser.new_context(java_script_enabled=False)
+    pg = context.new_page()
+    pg.goto(server.url + "/")
+    pg.get_by_label("Zoekterm").fill("woonoverlast")
+    pg.get_by_role("button", name="Zoeken").click()
+    expect(pg).to_have_url(re.compile(r"\?q=woonoverlast"))
+    pg.locator(".facet[data-facet=theme] label", has_text="Veilig wonen").click()
+    pg.get_by_role("button", name="Filters toepassen").click()
+    expect(pg).to_have_url(re.compile(r"theme=Veilig\+wonen"))
+    expect(pg.locator(".chip", has_text="Veilig wonen")).to_be_visible()
+    context.close()
+
+
+def test_section_page_from_a_result(page, live):
+    server, _ = live
+    page.goto(server.url + "/?q=RCTM")
+    expect(page.locator(".notice.acronym")).to_contain_text("RCTM = Regionaal Controleteam Mensenhandel")
+    page.locator(".result h3 a").first.click()
+    expect(page).to_have_url(re.compile(r"/sectie/"))
+    expect(page.locator(".section-text mark").first).to_be_visible()
+    expect(page.get_by_role("heading", name="Andere secties uit dit document")).to_be_visible()
+
+
+def test_keyboard_only_use(page, live):
+    server, _ = live
+    page.goto(server.url + "/")
+    page.keyboard.press("Tab")
+    expect(page.locator(".skip-link")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Zoekterm")).to_be_focused()
+    page.keyboard.type("geldezels")
+    page.keyboard.press("Enter")
+    expect(page.locator(".result-count")).to_contain_text("voor geldezels")
+    outline = page.evaluate("() => { const a = document.querySelector('.result h3 a'); a.focus(); "
+                            "return getComputedStyle(a).outlineStyle }")
+    assert outline != "none"
+
+
+@pytest.mark.parametrize("path", ["/", "/?q=mensenhandel&theme=Mensenhandel",
+                                  "/sectie/var-jaarverslag-2024--mensenhandel-2024?q=RCTM"])
+def test_no_serious_accessibility_violations(page, live, path):
+    server, _ = live
+    page.goto(server.url + path)
+    assert serious_violations(page) == []
+
+
+def test_usable_at_320_px_and_200_percent_zoom(browser, live):
+    server, _ = live
+    for viewport, scale in (({"width": 320, "height": 640}, 1), ({"width": 640, "height": 450}, 2)):
+        context = browser.new_context(viewport=viewport, device_scale_factor=scale)
+        pg = context.new_page()
+        pg.goto(server.url + "/?q=mensenhandel")
+        if scale == 2:
+            pg.evaluate("() => document.body.style.zoom = '200%'")
+        overflow = pg.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 1
+        expect(pg.get_by_label("Zoekterm")).to_be_visible()
+        context.close()
+
+
+def test_screenshots(browser, live):
+    server, _ = live
+    ARTIFACTS.mkdir(exist_ok=True)
+    for name, viewport in (("search-desktop.png", {"width": 1280, "height": 900}),
+                           ("search-375.png", {"width": 375, "height": 812})):
+        context = browser.new_context(viewport=viewport)
+        pg = context.new_page()
+        pg.goto(server.url + "/?q=mensenhandel")
+        pg.screenshot(path=str(ARTIFACTS / name), full_page=True)
+        context.close()
+        assert (ARTIFACTS / name).stat().st_size > 10_000
+
+
+def test_embed_on_another_origin_renders_real_results(page, live):
+    server, site = live
+    page.goto(site.origin + "/")
+    widget = page.locator("#kennisbank-zoeken")
+    expect(widget.locator(".total")).to_contain_text("resultaten")     # locators pierce the shadow root
+    widget.get_by_label("Zoeken in de kennisbank").fill("RCTM")
+    widget.get_by_role("button", name="Zoeken").click()
+    expect(widget.locator(".note")).to_contain_text("RCTM = Regionaal Controleteam Mensenhandel")
+    expect(widget.locator("li.r").first).to_contain_text("Mensenhandel")
+    widget.locator("input[data-facet=year]").first.check()
+    expect(widget.locator("input[data-facet=year]:checked")).to_have_count(1)
+    # the host page's hostile CSS (red, 40px, !important) does not reach inside the shadow root
+    for selector in ("li.r a", ".snip", ".total", "legend", ".crumb", ".opt label", "input[type=search]"):
+        style = widget.locator(selector).first.evaluate("e => [getComputedStyle(e).color, getComputedStyle(e).fontSize]")
+        assert style[0] != "rgb(255, 0, 0)" and style[1] != "40px", (selector, style)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "embed.png"), full_page=True)
+
+
+def test_embed_refused_for_an_origin_that_is_not_allowed(browser, index_dir, tmp_path):
+    server = Server(index_dir, cors="http://somewhere-else.example")
+    site = HostSite(tmp_path, server.url)
+    try:
+        context = browser.new_context()
+        pg = context.new_page()
+        pg.goto(site.origin + "/")
+        widget = pg.locator("#kennisbank-zoeken")
+        expect(widget.locator(".err")).to_contain_text("niet bereikbaar")
+        expect(widget.locator("li.r")).to_have_count(0)
+        context.close()
+    finally:
+        site.stop()
+        server.stop()
+
+
+def test_iframe_embed(page, live):
+    server, _ = live
+    page.set_content(f'<iframe title="Kennisbank" src="{server.url}/embed?compact=1&q=geldezels" '
+                     'width="800" height="600"></iframe>')
+    frame = page.frame_locator("iframe")
+    expect(frame.locator(".result").first).to_be_visible()
+    expect(frame.locator(".site-header")).to_have_count(0)

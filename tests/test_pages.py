@@ -1,0 +1,49 @@
+"""Server-rendered pages (work without JavaScript): search, facets, section, embed."""
+import re
+
+
+def test_search_page_is_dutch_and_accessible_markup(client):
+    html = client.get("/").get_data(as_text=True)
+    assert '<html lang="nl">' in html and 'role="search"' in html
+    assert '<label for="zoekterm">Zoekterm</label>' in html
+    assert html.count('aria-live="polite"') == 1 and "<main" in html and "<aside" in html
+
+
+def test_results_facets_chips_and_shareable_urls(client):
+    html = client.get("/?q=geldezels&theme=Digitale+veiligheid").get_data(as_text=True)
+    assert "resultaten" in html and "<mark>" in html
+    assert 'aria-label="Filter Thema: Digitale veiligheid verwijderen"' in html
+    assert 'href="/?q=geldezels"' in html            # removing the chip keeps the query
+    assert "Alle filters wissen" in html
+    assert re.search(r'name="theme" value="Digitale veiligheid"\s+checked', html)
+
+
+def test_zero_results_help(client):
+    html = client.get("/?q=zzzqqqxxx").get_data(as_text=True)
+    assert "Niets gevonden" in html and "Bekijk een thema" in html and "Mensenhandel" in html
+
+
+def test_bad_parameters_render_a_dutch_error_page(client):
+    response = client.get("/?year=abc")
+    assert response.status_code == 400 and "geen jaartal" in response.get_data(as_text=True)
+
+
+def test_section_page(client):
+    some = client.get("/api/search?q=RCTM").get_json()["results"][0]
+    html = client.get(f"{some['url']}?q=RCTM").get_data(as_text=True)
+    assert "<mark>RCTM</mark>" in html and "Andere secties uit dit document" in html
+    assert client.get("/sectie/bestaat-niet").status_code == 404
+
+
+def test_embed_iframe_mode_and_script(client):
+    html = client.get("/embed?compact=1").get_data(as_text=True)
+    assert 'class="compact"' in html and "site-header" not in html
+    script = client.get("/embed.js")
+    assert script.mimetype == "text/javascript" and b"attachShadow" in script.data
+
+
+def test_no_external_assets(client):
+    for path in ("/", "/embed?compact=1", "/sectie/var-jaarverslag-2024--mensenhandel-2024"):
+        html = client.get(path).get_data(as_text=True)
+        assert not re.search(r'(src|href)="https?://', html.split("<body")[0]), path
+        assert not re.search(r'<(script|link)[^>]+(src|href)="(https?:)?//', html), path
