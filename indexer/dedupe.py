@@ -16,12 +16,17 @@ from .text_utils import fold
 SHINGLE = 5
 DOCUMENT_OVERLAP = 0.5
 SECTION_OVERLAP = 0.6
+WORD_OVERLAP = 0.9       # tables whose cells a PDF scrambled: same words, other order
 
 
 def shingles(text: str) -> set[tuple[str, ...]]:
     """Word 5-grams of the folded text (hyphen joins already undone by normalisation)."""
     words = re.findall(r"[a-z0-9]+", fold(text))
     return {tuple(words[i:i + SHINGLE]) for i in range(max(0, len(words) - SHINGLE + 1))}
+
+
+def word_bag(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+(?:[.,][0-9]+)*", fold(text)))
 
 
 def containment(part: set, whole: set) -> float:
@@ -59,11 +64,15 @@ def fold_duplicates(docs: list[NormalisedDocument], sections: list[SectionRecord
         kept_sections = by_doc.get(kept_doc.meta.doc_id, [])
         kept_grams = [shingles(s.text) for s in kept_sections]
         all_kept = set().union(*kept_grams) if kept_grams else set()
+        kept_bags = [word_bag(s.text) for s in kept_sections]
         for section in by_doc.get(other_doc.meta.doc_id, []):
-            grams = shingles(section.text)
-            if not grams or containment(grams, all_kept) < SECTION_OVERLAP:
+            grams, bag = shingles(section.text), word_bag(section.text)
+            if grams and containment(grams, all_kept) >= SECTION_OVERLAP:
+                best = max(range(len(kept_sections)), key=lambda i: len(grams & kept_grams[i]))
+            elif bag and kept_bags and max(containment(bag, b) for b in kept_bags) >= WORD_OVERLAP:
+                best = max(range(len(kept_sections)), key=lambda i: containment(bag, kept_bags[i]))
+            else:
                 continue
-            best = max(range(len(kept_sections)), key=lambda i: len(grams & kept_grams[i]))
             kept_sections[best].also_in.append(section.id)
             dropped_ids.add(section.id)
     kept = [s for s in sections if s.id not in dropped_ids]

@@ -245,6 +245,17 @@ class SearchService:
                 alternatives.append(self.any_field(corrected, boost=0.7))
         return alternatives[0] if len(alternatives) == 1 else Or(alternatives)
 
+    def acronym_for_words(self, words: list[str], options: SearchOptions) -> str | None:
+        """The acronym whose long form is exactly what was typed ('online aangejaagde ordeverstoringen')."""
+        if not options.acronyms or len(words) < 2:
+            return None
+        typed = [self.term_stems(w, options) for w in words if not is_stop_word(w)]
+        for long_form, acronym in self.lexicon.long_forms.items():
+            stems = [self.term_stems(w, options) for w in re.findall(TOKEN_PATTERN, long_form) if not is_stop_word(w)]
+            if len(stems) >= 2 and stems == typed:
+                return acronym
+        return None
+
     def indexed(self, term: str) -> bool:
         return any(self._searcher.doc_frequency(f, term) for f in FIELDS)
 
@@ -278,6 +289,11 @@ class SearchService:
                 parts.append(q)
         if not parts:
             return None
+        acronym = self.acronym_for_words(plain_words, options)
+        if acronym:
+            built.expansions.append(Expansion(acronym, self.lexicon.acronyms[acronym]))
+            built.highlight.add(self.term_stems(acronym, options))
+            parts = [Or([And(parts), self.any_field(self.term_stems(acronym, options))])]
         if len(parts) == 1:
             return parts[0]
         combined: list[Query] = [Or(parts), And(parts, boost=2.0)]

@@ -217,11 +217,16 @@ class ReportSegmenter:
         self.part = ("", None)
         return topic
 
-    def find_topic(self, title: str) -> Topic | None:
+    def find_topic(self, title: str, fuzzy: bool = False) -> Topic | None:
+        """The latest topic with this title; with ``fuzzy``, also one OCR damage away ('/hnensenhandel')."""
         key = heading_key_simple(title)
         for topic in reversed(self.topics):
             if topic.title and heading_key_simple(topic.title) == key:
                 return topic
+        if fuzzy and len(key) >= 6:
+            for topic in reversed(self.topics):
+                if topic.title and near(heading_key_simple(topic.title), key):
+                    return topic
         return None
 
     def run(self, units: list[Unit]) -> list[Topic]:
@@ -265,7 +270,7 @@ class ReportSegmenter:
         title = unit.text
         if unit.strength == "continuation" or re.search(r"-\s*vervolg$", title, re.IGNORECASE):
             title = re.sub(r"\s*-\s*vervolg$", "", title, flags=re.IGNORECASE)
-            topic = self.find_topic(title)
+            topic = self.find_topic(title, fuzzy=True)
             if topic is None and unit.strength == "continuation" and self.topic.has_year_parts:
                 self.part = ("plan", plan_year(self.years))
                 self.add_text(title)        # '/Agenda': a subheading of the plan column
@@ -322,6 +327,13 @@ class ReportSegmenter:
 
 def heading_key_simple(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", fold(title)).strip()
+
+
+def near(a: str, b: str) -> bool:
+    """At most two edits apart (OCR damage in a repeated heading)."""
+    from difflib import SequenceMatcher
+
+    return abs(len(a) - len(b)) <= 2 and SequenceMatcher(None, a, b).ratio() >= 0.85
 
 
 # ---------------------------------------------------------------- trailing headings

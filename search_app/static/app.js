@@ -18,7 +18,16 @@
     return fetch(url + sep + "fragment=1", { signal: pending.signal, headers: { "Accept": "text/html" } })
       .then(function (r) { return r.text(); })
       .then(function (html) {
-        region.innerHTML = html;
+        // Keep the same live-region node so screen readers announce the new count.
+        var live = region.querySelector(".result-count");
+        var next = document.createElement("div");
+        next.innerHTML = html;
+        var fresh = next.querySelector(".result-count");
+        if (live && fresh) {
+          live.innerHTML = fresh.innerHTML;
+          fresh.replaceWith(live);
+        }
+        region.replaceChildren.apply(region, Array.prototype.slice.call(next.childNodes));
         if (push) history.pushState({ url: url }, "", url);
         wire();
       })
