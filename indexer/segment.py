@@ -136,8 +136,8 @@ def classify_line(line: str, prev_blank: bool, next_line: str) -> Unit | None:
         return Unit("heading", m.group(1).strip(), "strong")
     if m := THEMA_HEADING.match(line):
         return Unit("heading", m.group(1).strip(), "strong")
-    if line.startswith("/") and is_short_line(line[1:]):
-        return Unit("heading", line[1:].strip(), "continuation")
+    if line.startswith("/") and (is_short_line(line[1:]) or re.fullmatch(r"/[a-z]{5,}", line)):
+        return Unit("heading", line[1:].strip(), "continuation")      # '/hnensenhandel': OCR-damaged too
     if halves := two_column_heading(line):
         return Unit("heading", halves, "columns")
     if continues_as_paragraph(line, next_line):
@@ -230,11 +230,11 @@ class ReportSegmenter:
         return None
 
     def run(self, units: list[Unit]) -> list[Topic]:
-        self.last_page = -1
+        self.last_page, self.last_kind = -1, ""
         for unit in units:
             handler = getattr(self, "on_" + unit.kind)
             handler(unit)
-            self.last_page = unit.page
+            self.last_page, self.last_kind = unit.page, unit.kind
         if self.pending_year:
             self.apply_year(self.pending_year)
         return self.topics
@@ -245,6 +245,9 @@ class ReportSegmenter:
     def on_year(self, unit: Unit) -> None:
         if self.pending_year:
             self.apply_year(self.pending_year)
+        if self.last_kind == "heading" and not self.topic.parts.get(self.part):
+            self.part = part_for_year(unit.year, unit.label, self.years)   # 'Monitoring' then '2024'
+            return
         self.pending_year = unit
 
     def apply_year(self, unit: Unit) -> None:
@@ -381,12 +384,13 @@ def segment_trailing(doc: NormalisedDocument, units: list[Unit]) -> list[Topic]:
         pages.setdefault(unit.page, []).append(unit)
     for page_units in pages.values():
         chunk: list[Unit] = []
-        first_chunk_on_page = True
+        first_chunk_on_page, finance_opened_here = True, False
         for item in group_headings(page_units):
             if isinstance(item, list):
-                if topics[-1].order and topics[-1].order[0][0] in ("rekening", "begroting") and not chunk:
-                    topics[-1].parents = tuple(u.text for u in item)   # '3.5 Financiën' under its table
-                    first_chunk_on_page = False
+                if finance_opened_here:                       # '3.5 Financiën' printed under its table
+                    flush_chunk(topics[-1], chunk)
+                    topics[-1].parents = tuple(u.text for u in item)
+                    finance_opened_here = False
                     continue
                 new_topics = topics_for_group(item, chapter)
                 continuing = first_chunk_on_page and topics[-1].title is not None
@@ -398,7 +402,7 @@ def segment_trailing(doc: NormalisedDocument, units: list[Unit]) -> list[Topic]:
                 finance = Topic(item.text)
                 finance.add(finance_part(item.text, doc.meta.years), "")
                 topics.append(finance)
-                first_chunk_on_page = False
+                first_chunk_on_page, finance_opened_here = False, True
             else:
                 chunk.append(item)
         flush_chunk(topics[-1], chunk)
