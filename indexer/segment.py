@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from .analysis import STOP_WORDS
 from .classify import theme_for_heading, theme_scores
-from .normalise import PAGE_BREAK
+from .normalise import PAGE_BREAK, two_column_heading
 from .records import NormalisedDocument, SectionRecord
 from .text_utils import fold, slugify
 
@@ -59,6 +59,8 @@ class Topic:
     order: list = field(default_factory=list)
     pre_text: int = 0                               # characters seen before any year part
     theme: str | None = None
+    columns: bool = False                           # printed as two year columns side by side
+    guessed: list = field(default_factory=list)     # paragraphs put in the plan column by their tense
 
     def add(self, part: tuple[str, int | None], block: str) -> None:
         if part not in self.parts:
@@ -158,17 +160,6 @@ def continues_as_paragraph(line: str, next_line: str) -> bool:
     last_word = line.split()[-1].lower() if line.split() else ""
     return bool(re.match(r"^[a-zà-ÿ0-9(]", next_line)) or last_word in STOP_WORDS or line.endswith("-")
 
-
-def two_column_heading(line: str) -> str | None:
-    """'Monitoring Monitoring' or 'Huiselijk Geweld /Huiselijk Geweld': one heading over two columns."""
-    words = line.replace("/", " ").split()
-    half = len(words) // 2
-    if len(words) >= 2 and len(words) % 2 == 0 and words[:half] == words[half:] and len(line) <= 90:
-        return " ".join(words[:half])
-    return None
-
-
-# ---------------------------------------------------------------- parts
 
 def part_for_year(year: int, label: str, report_years: tuple[int, ...]) -> tuple[str, int]:
     """Which report part a year marker opens: the past year's verslag or the coming year's plan."""
@@ -275,10 +266,17 @@ class ReportSegmenter:
             title = re.sub(r"\s*-\s*vervolg$", "", title, flags=re.IGNORECASE)
             topic = self.find_topic(title, fuzzy=True)
             if topic is None and unit.strength == "continuation" and self.topic.has_year_parts:
-                self.part = ("plan", plan_year(self.years))
+                in_finance = self.part[0] in ("rekening", "begroting")
+                self.part = ("begroting" if in_finance else "plan", plan_year(self.years))
                 self.add_text(title)        # '/Agenda': a subheading of the plan column
                 return
             self.topic = topic or self.new_topic(title)
+            if self.topic.guessed:        # the columns were split for real: undo the tense guesses
+                plan = ("plan", plan_year(self.years))
+                for text in self.topic.guessed:
+                    self.topic.parts[plan].remove(text)
+                    self.topic.add(("verslag", self.years[0]), text)
+                self.topic.guessed.clear()
             if pending:
                 self.part = part_for_year(pending.year, pending.label, self.years)
             elif unit.strength == "continuation":
@@ -288,11 +286,14 @@ class ReportSegmenter:
             self.new_topic(title)
             self.part = finance_part(title, self.years)
             return
+        in_finance = self.part[0] in ("rekening", "begroting")
         starts_topic = (
-            unit.strength in ("strong", "numbered", "columns")
+            unit.strength in ("strong", "numbered")
+            or (unit.strength == "columns" and not in_finance)
             or (pending is not None and not pending.label)
             or not self.topic.has_year_parts
-            or (theme_for_heading(title) is not None and theme_for_heading(title) != self.topic.theme)
+            or (theme_for_heading(title) is not None and theme_for_heading(title) != self.topic.theme
+                and not in_finance)
         )
         if not starts_topic:
             self.add_text(title)           # a subheading inside a report part stays in the text
@@ -305,15 +306,18 @@ class ReportSegmenter:
         inherited = self.part if in_body and pending is None and unit.strength == "weak" else None
         if in_body and unit.page != self.last_page and len(self.years) > 1:
             inherited = ("verslag", self.years[0])    # a topic opening a page starts in the first column
+        carried = self.part if self.last_kind == "year" and not any(self.topic.parts.values()) else None
         same = self.find_topic(title)
-        if same is not None and same is self.topic:
-            pass
-        else:
+        if same is None or same is not self.topic:
             self.new_topic(title)
+        if carried and not pending and not inherited:
+            self.part = carried           # 'VEILIG ONDERNEMEN' / '2021' / 'Platform Veilig Ondernemen'
+            return
         if pending:
             self.part = part_for_year(pending.year, pending.label, self.years)
         elif unit.strength == "columns" and self.years:
             self.part = ("verslag", self.years[0])     # 'Monitoring Monitoring': both columns, verslag first
+            self.topic.columns = True
         elif inherited:
             self.part = inherited
 
@@ -325,7 +329,23 @@ class ReportSegmenter:
     def add_text(self, text: str) -> None:
         if not self.part[0]:
             self.topic.pre_text += len(text)
-        self.topic.add(self.part, text)
+        part = self.part
+        if self.topic.columns and part[0] == "verslag" and len(self.years) > 1 and looks_ahead(text):
+            part = ("plan", plan_year(self.years))     # a paragraph of the coming year's column
+            self.topic.guessed.append(text)
+        self.topic.add(part, text)
+
+
+PLAN_WORDS = frozenset({"wordt", "worden", "zal", "zullen", "gaat", "gaan", "verwacht", "verwachten", "komende",
+                        "komend", "volgend", "volgende", "gepland", "streven", "willen", "wil", "plannen"})
+PAST_WORDS = frozenset({"werd", "werden", "vond", "vonden", "was", "waren", "heeft", "hebben", "had", "hadden",
+                        "volgde", "volgden", "afgelopen", "verscheen", "verschenen"})
+
+
+def looks_ahead(text: str) -> bool:
+    """Does a paragraph speak of the coming year (future and intent verbs) more than of the past?"""
+    words = re.findall(r"[a-z]+", fold(text))
+    return sum(w in PLAN_WORDS for w in words) > sum(w in PAST_WORDS for w in words)
 
 
 def heading_key_simple(title: str) -> str:

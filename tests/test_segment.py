@@ -98,3 +98,21 @@ def test_two_column_heading_and_wrapped_lines_are_recognised():
     assert two_column_heading("Veilig wonen") is None
     units = read_units("Het kernteam is verantwoordelijk voor de uitvoering\nvan de taken van de VAR.")
     assert [u.kind for u in units] == ["para"]
+
+
+def test_two_column_pages_give_a_past_and_a_coming_year_section():
+    """001's 'Monitoring Monitoring' and 'Huiselijk Geweld /Huiselijk Geweld' pages."""
+    sections = sections_of("001")
+    past = find(sections, "Het rapport/factsheet van het Gezamenlijk Veiligheidsbeeld (GVB) 2020")
+    coming = find(sections, "rapport Gezamenlijk Veiligheidsbeeld (GVB) 2021 verwacht")
+    assert (past.title, past.part) == ("Monitoring", "verslag") and (coming.title, coming.part) == ("Monitoring", "plan")
+    geweld_2022 = find(sections, "Binnen het fenomeen geweld in afhankelijkheidsrelaties")
+    assert (geweld_2022.title, geweld_2022.part) == ("Huiselijk Geweld", "plan")
+    assert "Binnen het fenomeen" not in find(sections, "Sinds april 2021 is de 'drivergroep geweld'").text
+
+
+def test_tense_tells_the_coming_year_from_the_past():
+    from indexer.segment import looks_ahead
+
+    assert looks_ahead("Eind april wordt het rapport verwacht. Komende zomer wordt een editie verwacht.")
+    assert not looks_ahead("Het rapport is in mei gepubliceerd. In oktober volgde de publicatie.")
