@@ -18,7 +18,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.query import And, Every, NullQuery, Or, Phrase, Query, Term
+from whoosh.query import And, Every, NullQuery, Phrase, Query, Term
+from whoosh.query.compound import DefaultOr as Or   # binary union tree: whoosh's automatic choice for
+#   small indexes (an array matcher) allocates a 2048-slot array per OR node and was 3x slower here
 
 from .acronyms import is_acronym
 from .analysis import TOKEN_PATTERN, Decompounder, is_stop_word, stem
@@ -455,18 +457,27 @@ class SearchService:
 
 # ---------------------------------------------------------------- highlighting
 
-def token_matches(token: str, highlight: set[str], decompounder: Decompounder) -> bool:
+@lru_cache(maxsize=200_000)
+def token_keys(token: str, decompounder: Decompounder) -> frozenset[str]:
+    """Every form under which a text token can match a query term: folded, stemmed, its parts' stems."""
     folded = fold(token).split("'")[0]
-    if stem(folded) in highlight or folded in highlight:
-        return True
-    return any(stem(part) in highlight for part in decompounder.split(folded))
+    return frozenset({folded, stem(folded), *(stem(part) for part in decompounder.split(folded))})
+
+
+def token_matches(token: str, highlight: set[str], decompounder: Decompounder) -> bool:
+    return not highlight.isdisjoint(token_keys(token, decompounder))
+
+
+@lru_cache(maxsize=4096)
+def text_tokens(text: str) -> tuple[tuple[int, int, str], ...]:
+    return tuple((m.start(), m.end(), m.group(0)) for m in re.finditer(TOKEN_PATTERN, text))
 
 
 def highlight_spans(text: str, highlight: set[str], decompounder: Decompounder) -> list[tuple[int, int]]:
     if not highlight:
         return []
-    return [(m.start(), m.end()) for m in re.finditer(TOKEN_PATTERN, text)
-            if token_matches(m.group(0), highlight, decompounder)]
+    return [(start, end) for start, end, token in text_tokens(text)
+            if not highlight.isdisjoint(token_keys(token, decompounder))]
 
 
 def render(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:

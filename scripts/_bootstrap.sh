@@ -11,12 +11,13 @@ if [ ! -x "$VENV/bin/python" ]; then
   echo "creating $VENV" >&2
   "$PYTHON" -m venv "$VENV"
 fi
-stamp="$VENV/.installed-$(cat pyproject.toml | sha1sum | cut -c1-12)${EXTRAS:+-$EXTRAS}"
+hash="$(sha1sum pyproject.toml | cut -c1-12)"
+stamp="$VENV/.installed-$hash${EXTRAS:+-${EXTRAS//,/-}}"
 if [ ! -f "$stamp" ]; then
   echo "installing kennisbank${EXTRAS:+[$EXTRAS]} into $VENV" >&2
   "$VENV/bin/python" -m pip install -q --upgrade pip >&2
   "$VENV/bin/python" -m pip install -q -e ".${EXTRAS:+[$EXTRAS]}" >&2
-  rm -f "$VENV"/.installed-*
+  find "$VENV" -maxdepth 1 -name '.installed-*' ! -name ".installed-$hash*" -delete   # stale: pyproject changed
   touch "$stamp"
 fi
 export PATH="$VENV/bin:$PATH"
