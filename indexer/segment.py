@@ -13,7 +13,6 @@ table (jaarrekening / begroting). The segmenter reads the document as a stream o
 """
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from .text_utils import fold, slugify
 YEAR_MARKER = re.compile(r"^(?:(terugblik|actieagenda)\s+)?((?:19|20)\d\d)$", re.IGNORECASE)
 COLUMN_YEARS = re.compile(r"^((?:19|20)\d\d)\s+((?:19|20)\d\d)$")
 GOAL_MARKER = re.compile(r"^meerjarendoel$", re.IGNORECASE)
+VERVOLG = re.compile(r"\s*-\s*vervolg$", re.IGNORECASE)
 NUMBERED = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+(\S.*)$")
 MARKDOWN_HEADING = re.compile(r"^#{1,4}\s+(.+)$")
 THEMA_HEADING = re.compile(r"^thema:\s*(.+)$", re.IGNORECASE)
@@ -261,62 +261,67 @@ class ReportSegmenter:
 
     def on_heading(self, unit: Unit) -> None:
         pending, self.pending_year = self.pending_year, None
-        title = unit.text
-        if unit.strength == "continuation" or re.search(r"-\s*vervolg$", title, re.IGNORECASE):
-            title = re.sub(r"\s*-\s*vervolg$", "", title, flags=re.IGNORECASE)
-            topic = self.find_topic(title, fuzzy=True)
-            if topic is None and unit.strength == "continuation" and self.topic.has_year_parts:
-                in_finance = self.part[0] in ("rekening", "begroting")
-                self.part = ("begroting" if in_finance else "plan", plan_year(self.years))
-                self.add_text(title)        # '/Agenda': a subheading of the plan column
-                return
-            self.topic = topic or self.new_topic(title)
-            if self.topic.guessed:        # the columns were split for real: undo the tense guesses
-                plan = ("plan", plan_year(self.years))
-                for text in self.topic.guessed:
-                    self.topic.parts[plan].remove(text)
-                    self.topic.add(("verslag", self.years[0]), text)
-                self.topic.guessed.clear()
-            if pending:
-                self.part = part_for_year(pending.year, pending.label, self.years)
-            elif unit.strength == "continuation":
-                self.part = ("plan", plan_year(self.years))
-            return
-        if unit.strength == "finance":
-            self.new_topic(title)
-            self.part = finance_part(title, self.years)
-            return
+        if unit.strength == "continuation" or VERVOLG.search(unit.text):
+            self.continue_topic(unit, pending)
+        elif unit.strength == "finance":
+            self.new_topic(unit.text)
+            self.part = finance_part(unit.text, self.years)
+        elif not self.starts_topic(unit, pending):
+            self.add_text(unit.text)            # a subheading inside a report part stays in the text
+        elif pending is not None and pending.label:
+            self.part = part_for_year(pending.year, pending.label, self.years)
+            self.add_text(unit.text)            # 'Actieagenda 2022' then a subheading
+        else:
+            self.open_topic(unit, pending)
+
+    def starts_topic(self, unit: Unit, pending: Unit | None) -> bool:
+        """Does this heading begin a topic, or is it a subheading of the current report part?"""
         in_finance = self.part[0] in ("rekening", "begroting")
-        starts_topic = (
+        named = theme_for_heading(unit.text)
+        return (
             unit.strength in ("strong", "numbered")
             or (unit.strength == "columns" and not in_finance)
             or (pending is not None and not pending.label)
             or not self.topic.has_year_parts
-            or (theme_for_heading(title) is not None and theme_for_heading(title) != self.topic.theme
-                and not in_finance)
+            or (named is not None and named != self.topic.theme and not in_finance)
         )
-        if not starts_topic:
-            self.add_text(title)           # a subheading inside a report part stays in the text
+
+    def continue_topic(self, unit: Unit, pending: Unit | None) -> None:
+        """'/Mensenhandel' or 'Kennisbijeenkomsten - vervolg': back to a topic, usually its next column."""
+        title = VERVOLG.sub("", unit.text)
+        topic = self.find_topic(title, fuzzy=True)
+        if topic is None and unit.strength == "continuation" and self.topic.has_year_parts:
+            in_finance = self.part[0] in ("rekening", "begroting")
+            self.part = ("begroting" if in_finance else "plan", plan_year(self.years))
+            self.add_text(title)                # '/Agenda': a subheading of the plan column
             return
-        if pending is not None and pending.label:        # 'Actieagenda 2022' then a subheading
+        self.topic = topic or self.new_topic(title)
+        if self.topic.guessed:                  # the columns were split for real: undo the tense guesses
+            plan = ("plan", plan_year(self.years))
+            for text in self.topic.guessed:
+                self.topic.parts[plan].remove(text)
+                self.topic.add(("verslag", self.years[0]), text)
+            self.topic.guessed.clear()
+        if pending:
             self.part = part_for_year(pending.year, pending.label, self.years)
-            self.add_text(title)
-            return
+        elif unit.strength == "continuation":
+            self.part = ("plan", plan_year(self.years))
+
+    def open_topic(self, unit: Unit, pending: Unit | None) -> None:
+        """Start a topic and decide which report part its text begins in."""
         in_body = self.topic.has_year_parts
         inherited = self.part if in_body and pending is None and unit.strength == "weak" else None
         if in_body and unit.page != self.last_page and len(self.years) > 1:
             inherited = ("verslag", self.years[0])    # a topic opening a page starts in the first column
         carried = self.part if self.last_kind == "year" and not any(self.topic.parts.values()) else None
-        same = self.find_topic(title)
-        if same is None or same is not self.topic:
-            self.new_topic(title)
+        if self.find_topic(unit.text) is not self.topic:
+            self.new_topic(unit.text)
         if carried and not pending and not inherited:
-            self.part = carried           # 'VEILIG ONDERNEMEN' / '2021' / 'Platform Veilig Ondernemen'
-            return
-        if pending:
+            self.part = carried                 # 'VEILIG ONDERNEMEN' / '2021' / 'Platform Veilig Ondernemen'
+        elif pending:
             self.part = part_for_year(pending.year, pending.label, self.years)
         elif unit.strength == "columns" and self.years:
-            self.part = ("verslag", self.years[0])     # 'Monitoring Monitoring': both columns, verslag first
+            self.part = ("verslag", self.years[0])    # 'Monitoring Monitoring': both columns, verslag first
             self.topic.columns = True
         elif inherited:
             self.part = inherited
