@@ -227,7 +227,8 @@ class SearchService:
             built.highlight.update(stems)
             alternatives.append(And([self.any_field(s) for s in stems], boost=0.8))
         acronym = lexicon.acronyms_folded.get(folded) if options.acronyms else None
-        if acronym and (is_acronym(word) or folded not in lexicon.words or word.isupper()):
+        # 'RCTM' as typed, or a short lower-case 'rctm' (stop words such as 'om' never reach here)
+        if acronym and (is_acronym(word) or word.isupper() or len(folded) <= 5):
             long_form = lexicon.acronyms[acronym]
             words = [w for w in re.findall(TOKEN_PATTERN, long_form) if not is_stop_word(w)]
             if words:

@@ -46,6 +46,11 @@ def test_acronym_expands_to_the_long_form_and_says_so(service):
     assert any("Regionaal Controle Team Mensenhandel" in t and "RCTM" not in t for t in found)
 
 
+def test_acronym_typed_in_lower_case(service):
+    assert service.search("rctm")["expansions"][0]["term"] == "RCTM"
+    assert service.search("om")["expansions"] == []          # the stop word 'om' is not OM
+
+
 def test_long_form_finds_the_acronym(service):
     response = service.search("regionaal controleteam mensenhandel")
     assert response["expansions"] == [{"term": "RCTM", "means": "Regionaal Controleteam Mensenhandel"}]
