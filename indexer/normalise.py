@@ -313,7 +313,7 @@ def deinterleave_page(page: list[str], width: float, log: RepairLog) -> list[str
             left.append(line)
         else:
             left.append(line[:cut])
-            right.append(line[cut + 1:])
+            right.append(LEADING_GLYPH.sub("", line[cut + 1:]))    # a column's own box glyph, e.g. '\\Er'
             log.add("columns")
     flush()
     return out
