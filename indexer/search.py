@@ -153,6 +153,8 @@ class SearchService:
         self.lexicon: Lexicon | None = None
         self._stored: list[dict] = []
         self._by_id: dict[str, int] = {}
+        self._index_values: dict[str, list] = {}          # year / organisation values in this generation
+        self._by_document: dict[str, list[int]] = {}      # doc_id -> docnums in reading order
         self.refresh()
 
     # ------------------------------------------------------------ lifecycle
@@ -179,6 +181,13 @@ class SearchService:
             old = self._searcher
             self._searcher, self.lexicon, self._stored = searcher, lexicon, stored
             self._by_id = {fields["id"]: n for n, fields in enumerate(stored)}
+            # facts that only change with the generation: computed here, not per request
+            self._index_values = {facet: sorted({f[facet] for f in stored}, reverse=facet == "year")
+                                  for facet in ("year", "organisation")}
+            by_document: dict[str, list[int]] = {}
+            for n in sorted(range(len(stored)), key=lambda n: stored[n]["position"]):
+                by_document.setdefault(stored[n]["doc_id"], []).append(n)
+            self._by_document = by_document
             self._generation = generation
             if old is not None:
                 old.close()
@@ -194,7 +203,7 @@ class SearchService:
 
     def stats(self) -> dict:
         self.refresh()
-        return {"documents": len({f["doc_id"] for f in self._stored}), "sections": len(self._stored)}
+        return {"documents": len(self._by_document), "sections": len(self._stored)}
 
     def facet_values(self, facet: str) -> list:
         """Values a facet may take: the controlled lists, or what the index holds."""
@@ -202,8 +211,7 @@ class SearchService:
             return theme_labels()
         if facet == "type":
             return list(TYPES)
-        values = {f[facet] for f in self._stored}
-        return sorted(values, reverse=facet == "year")
+        return self._index_values[facet]
 
     # ------------------------------------------------------------ query building
 
@@ -451,7 +459,7 @@ class SearchService:
         data["also_in"] = fields["meta"]["also_in"]
         data["siblings"] = [
             {"id": f["id"], "title": f["title"], "year": f["year"] or None, "type": f["type"], "url": f"/sectie/{f['id']}"}
-            for f in sorted((f for f in self._stored if f["doc_id"] == fields["doc_id"]), key=lambda f: f["position"])
+            for f in (self._stored[n] for n in self._by_document[fields["doc_id"]])
         ]
         return data
 
