@@ -19,10 +19,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from .evaluate import evaluate_queries, label_accuracy, load_json
+from .evaluate import Ranker, evaluate_queries, label_accuracy, load_json, phrase_finder, section_ranker
 from .search import SearchOptions, SearchService
-
-Ranker = Callable[[str, dict], list[str]]
 
 
 # ---------------------------------------------------------------- peers
@@ -121,14 +119,6 @@ def peer_rankers(corpus: Path) -> dict[str, Ranker]:
 
 # ---------------------------------------------------------------- ours
 
-def our_ranker(service: SearchService, options: SearchOptions) -> Ranker:
-    def rank(q: str, filters: dict) -> list[str]:
-        filters = {k: v if isinstance(v, list) else [v] for k, v in filters.items()}
-        results = service.search(q, filters, per_page=10, options=options)["results"]
-        return [service.section(r["id"])["text"] for r in results]
-    return rank
-
-
 ABLATION = (
     ("no stemming", dict(stemming=False, compounds=False), SearchOptions(False, False, False, False)),
     ("+ stemming", dict(stemming=True, compounds=False), SearchOptions(True, False, False, False)),
@@ -152,7 +142,7 @@ def run_eval(args: argparse.Namespace) -> int:
                 path = Path(tmp) / ("index-" + "-".join(f"{k}{int(v)}" for k, v in key))
                 build_index(corpus, path, **index_flags)
                 services[key] = SearchService(path)
-            means, _ = evaluate_queries(queries, our_ranker(services[key], options))
+            means, _ = evaluate_queries(queries, section_ranker(services[key], options))
             rows.append((name, means))
         full = services[(("compounds", True), ("stemming", True))]
         peers = [(name, evaluate_queries(queries, ranker)[0]) for name, ranker in peer_rankers(corpus).items()]
@@ -161,10 +151,7 @@ def run_eval(args: argparse.Namespace) -> int:
         print("\nAblation: what each mechanism adds\n")
         print_table(rows)
         if args.labels:
-            def find(sentinel: str) -> list[dict]:
-                results = full.search(f'"{sentinel}"', per_page=10)["results"]
-                return [{**r, "text": full.section(r["id"])["text"]} for r in results]
-            accuracy, _ = label_accuracy(load_json(args.labels), find)
+            accuracy, _ = label_accuracy(load_json(args.labels), phrase_finder(full))
             print(f"\nLabel accuracy ({Path(args.labels).name}): {accuracy:.3f}")
         for service in services.values():
             service.close()

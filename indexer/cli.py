@@ -96,18 +96,12 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """Print nDCG@10, MRR, Recall@10 and label accuracy as the eval README defines them."""
-    from .evaluate import evaluate_queries, label_accuracy, load_json
+    from .evaluate import evaluate_queries, label_accuracy, load_json, phrase_finder, section_ranker
 
     service = open_service(args.index)
     if service is None:
         return 2
-
-    def ranker(q: str, filters: dict) -> list[str]:
-        results = service.search(q, {k: [v] if not isinstance(v, list) else v for k, v in filters.items()},
-                                 per_page=10)["results"]
-        return [service.section(r["id"])["text"] for r in results]
-
-    means, scores = evaluate_queries(load_json(args.queries), ranker)
+    means, scores = evaluate_queries(load_json(args.queries), section_ranker(service))
     if args.verbose:
         for s in scores:
             print(f"  {s.ndcg:.3f} {s.mrr:.3f} {s.recall:.3f}  {s.query}")
@@ -115,11 +109,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     print(f"MRR:       {means['mrr']:.3f}")
     print(f"Recall@10: {means['recall@10']:.3f}")
     if args.labels:
-        def find(sentinel: str) -> list[dict]:
-            results = service.search(f'"{sentinel}"', per_page=10)["results"]
-            return [{**r, "text": service.section(r["id"])["text"]} for r in results]
-
-        accuracy, details = label_accuracy(load_json(args.labels), find)
+        accuracy, details = label_accuracy(load_json(args.labels), phrase_finder(service))
         if args.verbose:
             for row in details:
                 print(f"  {row}")

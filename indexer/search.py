@@ -444,6 +444,11 @@ class SearchService:
             "snippet": make_snippet(fields["text"], highlight, self.lexicon.decompounder, typed),
         }
 
+    def section_text(self, section_id: str) -> str:
+        """The full normalised text of a section (for evaluation; no highlighting or siblings)."""
+        self.refresh()
+        return self._stored[self._by_id[section_id]]["text"]
+
     def section(self, section_id: str, highlight_query: str = "") -> dict | None:
         """A whole section by id, with the same fields as a result plus text, links and siblings."""
         self.refresh()

@@ -1,5 +1,6 @@
 """Search quality on the judged dev queries, computed exactly as shared/eval/README.md says."""
-from indexer.evaluate import credited_ranks, evaluate_queries, label_accuracy, load_json, score_query
+from indexer.evaluate import (credited_ranks, evaluate_queries, label_accuracy, load_json, phrase_finder, score_query,
+                              section_ranker)
 
 from .conftest import SHARED
 
@@ -14,18 +15,10 @@ def test_metric_credits_each_item_once_by_maximum_matching():
 
 
 def test_dev_queries_meet_the_bar(service):
-    def ranker(q, filters):
-        filters = {k: v if isinstance(v, list) else [v] for k, v in filters.items()}
-        return [service.section(r["id"])["text"] for r in service.search(q, filters, per_page=10)["results"]]
-
-    means, _ = evaluate_queries(load_json(SHARED / "eval/queries.dev.json"), ranker)
+    means, _ = evaluate_queries(load_json(SHARED / "eval/queries.dev.json"), section_ranker(service))
     assert means["ndcg@10"] >= 0.90 and means["recall@10"] >= 0.90
 
 
 def test_dev_labels_meet_the_bar(service):
-    def find(sentinel):
-        return [{**r, "text": service.section(r["id"])["text"]}
-                for r in service.search(f'"{sentinel}"', per_page=10)["results"]]
-
-    accuracy, _ = label_accuracy(load_json(SHARED / "eval/labels.dev.json"), find)
+    accuracy, _ = label_accuracy(load_json(SHARED / "eval/labels.dev.json"), phrase_finder(service))
     assert accuracy >= 0.90
