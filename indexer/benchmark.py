@@ -238,26 +238,12 @@ def run_speed(args: argparse.Namespace) -> int:
 def http_latency(index: Path, repeat: int) -> list[float]:
     """Time GET /api/search against a real server process on a free loopback port."""
     import http.client
-    import socket
-    import subprocess
     from urllib.parse import quote
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "indexer.cli", "serve", "--index", str(index), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.time() + 20
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            return []
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    from .server_process import ServerProcess
+
+    with ServerProcess(index) as server:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
         samples = []
         for q in SPEED_QUERIES:
             for _ in range(repeat):
@@ -266,10 +252,7 @@ def http_latency(index: Path, repeat: int) -> list[float]:
                 conn.getresponse().read()
                 samples.append((time.perf_counter() - started) * 1000)
         conn.close()
-        return samples
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    return samples
 
 
 def main(argv: list[str] | None = None) -> int:

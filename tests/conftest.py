@@ -1,45 +1,23 @@
 """Fixtures: a real index built from corpus/ on disk, the Flask app, and a real server process."""
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from indexer.index import build_index
 from indexer.search import SearchService
+from indexer.server_process import ServerProcess
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 SHARED = ROOT.parent / "shared"
-SEEDS = CORPUS
 
 
 def seed_text(prefix: str) -> str:
     """Raw text of a seed document by its file-name prefix (000 ... 004)."""
     return next(CORPUS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port: int, timeout: float = 30) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing listening on {port}")
 
 
 @pytest.fixture(scope="session")
@@ -76,22 +54,7 @@ def small_corpus(tmp_path) -> Path:
     return target
 
 
-class Server:
-    """A `kennisbank serve` process on a free loopback port."""
-
-    def __init__(self, index: Path, cors: str = ""):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "KENNISBANK_CORS_ORIGINS": cors}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "indexer.cli", "serve", "--index", str(index), "--port", str(self.port)],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT,
-        )
-        wait_for_port(self.port)
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
+Server = ServerProcess        # a real `kennisbank serve` process on a free loopback port
 
 
 @pytest.fixture()

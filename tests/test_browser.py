@@ -14,7 +14,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from .conftest import ROOT, Server, free_port
+from indexer.server_process import ServerProcess as Server
+from indexer.server_process import free_port
+
+from .conftest import ROOT
 
 CHROMIUM = os.environ.get("KENNISBANK_CHROMIUM", "/usr/bin/chromium")
 AXE_JS = Path(os.environ.get("KENNISBANK_AXE_JS", ROOT / ".cache/npm/node_modules/axe-core/axe.min.js"))
