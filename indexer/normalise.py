@@ -66,9 +66,11 @@ def mark_pages(lines: list[str], log: RepairLog) -> list[str]:
     out: list[str] = []
     for line in lines:
         if PAGE_BREAK in line:
-            for piece in line.split(PAGE_BREAK)[:-1]:
-                out.extend([piece, PAGE_BREAK]) if piece.strip() else out.append(PAGE_BREAK)
-            line = line.split(PAGE_BREAK)[-1]
+            *pieces, line = line.split(PAGE_BREAK)
+            for piece in pieces:
+                if piece.strip():
+                    out.append(piece)
+                out.append(PAGE_BREAK)
         if re.match(r"^ (?=[^\s-])", line):
             out.append(PAGE_BREAK)
             log.add("pages")

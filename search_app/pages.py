@@ -40,7 +40,7 @@ def render_search(template: str, compact: bool = False):
         "facets": [(f, f.options(response, state)) for f in FACETS] if response else [],
         "chips": chips(state), "type_labels": TYPE_LABELS, "state_url": state_url,
         "themes": service().facet_values("theme"),
-        "pages": pagination(response) if response else [],
+        "pages": pagination(response, state) if response else [],
         "clear_url": state_url({"q": state["q"]}), "newest_url": state_url({**state, "sort": ["newest"]}),
         "relevance_url": state_url({**state, "sort": []}),
         "suggestion_url": state_url({**state, "q": [response["suggestion"]]}) if response and response["suggestion"] else "",
@@ -50,8 +50,8 @@ def render_search(template: str, compact: bool = False):
     return render_template(template, **context), status
 
 
-def pagination(response: dict) -> list[dict]:
-    state = page_state(request.args)
+def pagination(response: dict, state: dict[str, list[str]]) -> list[dict]:
+    """Links to the first, last and nearby result pages, keeping the rest of the search state."""
     last = max(1, -(-response["total"] // response["per_page"]))
     current = response["page"]
     numbers = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
