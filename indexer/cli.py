@@ -21,7 +21,7 @@ def default_corpus() -> str:
 
 def cmd_index(args: argparse.Namespace) -> int:
     """Build the index from scratch and print a summary."""
-    from .index import build_index
+    from .ingest.build import build_index
 
     corpus = Path(args.corpus)
     if not corpus.is_dir():

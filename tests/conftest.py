@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.index import build_index
+from indexer.ingest.build import build_index
 from indexer.search import SearchService
-from indexer.server_process import ServerProcess
+from .support import ServerProcess
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

@@ -1,6 +1,6 @@
 """acronyms: mined from 'Long Form (ACR)' with Schwartz-Hearst, merged with the glossary."""
 from indexer.acronyms import is_acronym, load_glossary, long_form_for, merged_acronyms, mine_acronyms
-from indexer.normalise import normalise_text
+from indexer.ingest.normalise import normalise_text
 
 from .conftest import seed_text
 

@@ -2,8 +2,8 @@
 import pytest
 
 from indexer.analysis import Decompounder, dutch_analyzer, stem
-from indexer.index import part_vocabulary, vocabulary_for
-from indexer.pipeline import ingest_corpus
+from indexer.ingest.build import part_vocabulary, vocabulary_for
+from indexer.ingest.pipeline import ingest_corpus
 
 from .conftest import CORPUS
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from indexer.server_process import ServerProcess as Server
-from indexer.server_process import free_port
+from .support import ServerProcess as Server
+from .support import free_port
 
 from .conftest import ROOT
 

@@ -1,8 +1,8 @@
 """classify: one theme, year, type and organisation per section, from the synonym table."""
 import pytest
 
-from indexer.classify import classify_section, theme_for_heading, theme_for_section, theme_labels
-from indexer.records import DocumentMeta, SectionRecord
+from indexer.ingest.classify import classify_section, theme_for_heading, theme_for_section, theme_labels
+from indexer.ingest.records import DocumentMeta, SectionRecord
 
 META = DocumentMeta("d", "d.txt", "D", "Veiligheidscoalitie Midden-Nederland", "jaarverslag", (2021, 2022))
 

@@ -1,5 +1,5 @@
 """dedupe: the PDF and the digital edition of one report give one copy of each section."""
-from indexer.pipeline import ingest_corpus
+from indexer.ingest.pipeline import ingest_corpus
 
 from .conftest import CORPUS
 

@@ -1,7 +1,7 @@
 """ingestion: new documents without manifest entries, HTML and PDF, broken files skipped with reasons."""
-from indexer.extract import html_to_text
-from indexer.index import build_index
-from indexer.pipeline import ingest_corpus
+from indexer.ingest.extract import html_to_text
+from indexer.ingest.build import build_index
+from indexer.ingest.pipeline import ingest_corpus
 from indexer.search import SearchService
 
 

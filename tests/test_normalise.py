@@ -1,7 +1,7 @@
 """normalise: PDF/OCR repairs, table-driven on real snippets from the seeds."""
 import pytest
 
-from indexer.normalise import PAGE_BREAK, normalise_text
+from indexer.ingest.normalise import PAGE_BREAK, normalise_text
 
 from .conftest import seed_text
 

@@ -1,5 +1,5 @@
 """query: lenient parsing of what people type."""
-from indexer.query import parse_query
+from indexer.search.parse import parse_query
 
 
 def words(parsed):

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from indexer.index import build_index
+from indexer.ingest.build import build_index
 from indexer.search import SearchError, SearchService
 
 from .conftest import CORPUS

@@ -1,9 +1,9 @@
 """segment: each seed's layout becomes the sections a professional wants as hits."""
 import pytest
 
-from indexer.normalise import normalise_text
-from indexer.records import DocumentMeta, NormalisedDocument
-from indexer.segment import read_units, segment_report, toc_candidates, two_column_heading
+from indexer.ingest.normalise import normalise_text
+from indexer.ingest.records import DocumentMeta, NormalisedDocument
+from indexer.ingest.segment import read_units, segment_report, toc_candidates, two_column_heading
 
 from .conftest import seed_text
 
@@ -112,7 +112,7 @@ def test_two_column_pages_give_a_past_and_a_coming_year_section():
 
 
 def test_tense_tells_the_coming_year_from_the_past():
-    from indexer.segment import looks_ahead
+    from indexer.ingest.segment import looks_ahead
 
     assert looks_ahead("Eind april wordt het rapport verwacht. Komende zomer wordt een editie verwacht.")
     assert not looks_ahead("Het rapport is in mei gepubliceerd. In oktober volgde de publicatie.")

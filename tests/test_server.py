@@ -5,7 +5,7 @@ import threading
 import urllib.error
 import urllib.request
 
-from indexer.index import build_index
+from indexer.ingest.build import build_index
 
 from .conftest import CORPUS
 

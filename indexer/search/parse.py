@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .analysis import TOKEN_PATTERN
+from ..analysis import TOKEN_PATTERN
 
 OR_WORDS = {"OF", "OR", "|"}
 AND_WORDS = {"EN", "AND", "&"}

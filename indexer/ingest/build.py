@@ -14,33 +14,14 @@ from collections import Counter
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
-from .acronyms import merged_acronyms
-from .analysis import Decompounder, dutch_analyzer, surface_words
+from ..acronyms import merged_acronyms
+from ..analysis import Decompounder, surface_words
+from ..schema import LEXICON_FILE, build_schema, generations, new_generation_path
 from .pipeline import ingest_corpus
 from .records import IngestReport, SectionRecord
 
-LEXICON_FILE = "lexicon.json"
 WORD_LIST_SIZE = 40_000
-
-
-def build_schema(decompounder: Decompounder | None, stemming: bool = True) -> Schema:
-    """Dutch-analysed text fields, a boosted title, and the four facets as sortable columns."""
-    analyzer = dutch_analyzer(decompounder, stemming)
-    return Schema(
-        id=ID(stored=True, unique=True),
-        doc_id=ID(stored=True),
-        title=TEXT(analyzer=analyzer, stored=True, field_boost=3.0),
-        doc_title=TEXT(analyzer=analyzer, stored=True, field_boost=1.5),
-        text=TEXT(analyzer=analyzer, stored=True),
-        theme=ID(stored=True, sortable=True),
-        type=ID(stored=True, sortable=True),
-        organisation=ID(stored=True, sortable=True),
-        year=NUMERIC(int, stored=True, sortable=True),
-        position=NUMERIC(int, stored=True, sortable=True),
-        meta=STORED(),
-    )
 
 
 def vocabulary_for(sections: list[SectionRecord]) -> Counter:
@@ -95,8 +76,7 @@ def swap_generation(index_dir: Path, generation: Path) -> None:
         temporary.unlink()
     temporary.symlink_to(generation.name)
     os.replace(temporary, index_dir)
-    generations = sorted(index_dir.parent.glob(index_dir.name + ".gen-*"))
-    for old in generations[:-2]:
+    for old in generations(index_dir)[:-2]:
         shutil.rmtree(old, ignore_errors=True)
 
 
@@ -120,7 +100,7 @@ def build_index(corpus_dir: Path, index_dir: Path, stemming: bool = True, compou
     }
     index_dir = index_dir.absolute()
     index_dir.parent.mkdir(parents=True, exist_ok=True)
-    generation = index_dir.with_name(f"{index_dir.name}.gen-{time.time_ns()}")
+    generation = new_generation_path(index_dir, time.time_ns())
     write_generation(generation, sections, lexicon, Decompounder(parts) if compounds else None, stemming)
     swap_generation(index_dir, generation)
     report.seconds += time.perf_counter() - started

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .records import NormalisedDocument, SectionRecord
-from .text_utils import fold
+from ..text_utils import fold
 
 SHINGLE = 5
 DOCUMENT_OVERLAP = 0.5

@@ -22,12 +22,13 @@ from whoosh.query import And, Every, NullQuery, Phrase, Query, Term
 from whoosh.query.compound import DefaultOr as Or   # binary union tree: whoosh's automatic choice for
 #   small indexes (an array matcher) allocates a 2048-slot array per OR node and was 3x slower here
 
-from .acronyms import is_acronym
-from .analysis import TOKEN_PATTERN, Decompounder, is_stop_word, stem
-from .classify import TYPES, theme_labels
-from .index import LEXICON_FILE
-from .query import Clause, ParsedQuery, parse_query
-from .text_utils import fold
+from ..acronyms import is_acronym
+from ..analysis import TOKEN_PATTERN, Decompounder, is_stop_word, stem
+from ..facets import TYPES
+from ..themes import theme_labels
+from ..schema import LEXICON_FILE
+from .parse import Clause, ParsedQuery, parse_query
+from ..text_utils import fold
 
 FIELDS = ("title", "doc_title", "text")
 FACETS = ("theme", "year", "type", "organisation")

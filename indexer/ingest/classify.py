@@ -7,58 +7,16 @@ weighing far more. Year and type follow from the report part the section is in.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import Counter
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
+from ..facets import TYPES
+from ..text_utils import fold
+from ..themes import FALLBACK_THEME, heading_key, load_themes, theme_labels
 from .records import DocumentMeta, SectionRecord
-from .text_utils import fold
 
-DATA_DIR = Path(__file__).parent / "data"
-FALLBACK_THEME = "Organisatie en financiën"
-TYPES = ("jaarverslag", "jaarplan", "jaarrekening", "begroting", "handreiking", "factsheet", "nieuws", "rapport", "overig")
 PART_TYPES = {"verslag": "jaarverslag", "plan": "jaarplan", "doel": "jaarplan",
               "rekening": "jaarrekening", "begroting": "begroting"}
 HEADING_WEIGHT = 8
-
-
-@dataclass(frozen=True)
-class Theme:
-    label: str
-    pattern: re.Pattern
-    headings: frozenset[str]
-
-
-def _term_regex(term: str) -> str:
-    folded = re.escape(fold(term.rstrip("*")))
-    return folded + (r"\w*" if term.endswith("*") else r"\b")
-
-
-@lru_cache(maxsize=1)
-def load_themes() -> tuple[Theme, ...]:
-    """The controlled theme list with compiled synonym patterns (cached)."""
-    data = tomllib.loads((DATA_DIR / "themes.toml").read_text(encoding="utf-8"))
-    themes = []
-    for entry in data["theme"]:
-        terms = [entry["label"], *entry.get("terms", [])]
-        pattern = re.compile(r"(?<!\w)(?:" + "|".join(_term_regex(t) for t in terms) + ")")
-        themes.append(Theme(entry["label"], pattern, frozenset(heading_key(h) for h in entry.get("headings", []))))
-    return tuple(themes)
-
-
-def theme_labels() -> list[str]:
-    """Labels of the controlled theme list, in table order."""
-    return [theme.label for theme in load_themes()]
-
-
-def heading_key(heading: str) -> str:
-    """A heading reduced for comparison: folded, no 'Thema:'/'Programma'/'Project' prefix, no punctuation."""
-    key = fold(heading)
-    key = re.sub(r"^(?:thema|programma|project)\s*:?\s+", "", key)
-    key = re.sub(r"\s*-\s*vervolg$", "", key)
-    return re.sub(r"[^\w'()]+", " ", key).strip()
 
 
 def theme_for_heading(heading: str) -> str | None:

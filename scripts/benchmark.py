@@ -1,7 +1,7 @@
 """Benchmarks: search quality against peer engines (with an ablation table) and speed.
 
-    python -m indexer.benchmark eval --queries Q --labels L --corpus corpus/
-    python -m indexer.benchmark speed --corpus corpus/
+    python scripts/benchmark.py eval --queries Q --labels L --corpus corpus/
+    python scripts/benchmark.py speed --corpus corpus/
 
 Peers are built exactly as shared/eval/README.md describes: the blank-line separated
 paragraphs (longer than 40 characters, whitespace collapsed) of the corpus text files,
@@ -19,8 +19,10 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from .evaluate import Ranker, evaluate_queries, label_accuracy, load_json, phrase_finder, section_ranker
-from .search import SearchOptions, SearchService
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # tests.support: the project's server helper
+
+from indexer.evaluate import Ranker, evaluate_queries, label_accuracy, load_json, phrase_finder, section_ranker
+from indexer.search import SearchOptions, SearchService
 
 
 # ---------------------------------------------------------------- peers
@@ -129,7 +131,7 @@ ABLATION = (
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    from .index import build_index
+    from indexer.ingest.build import build_index
 
     queries = load_json(args.queries)
     corpus = Path(args.corpus)
@@ -187,7 +189,7 @@ def describe(samples: list[float]) -> tuple[float, float]:
 
 
 def run_speed(args: argparse.Namespace) -> int:
-    from .index import build_index
+    from indexer.ingest.build import build_index
 
     corpus = Path(args.corpus)
     with tempfile.TemporaryDirectory() as tmp:
@@ -240,7 +242,7 @@ def http_latency(index: Path, repeat: int) -> list[float]:
     import http.client
     from urllib.parse import quote
 
-    from .server_process import ServerProcess
+    from tests.support import ServerProcess
 
     with ServerProcess(index) as server:
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
@@ -256,7 +258,7 @@ def http_latency(index: Path, repeat: int) -> list[float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m indexer.benchmark")
+    parser = argparse.ArgumentParser(prog="python scripts/benchmark.py")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("eval")
     p.add_argument("--queries", required=True)

@@ -17,11 +17,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .analysis import STOP_WORDS
+from ..analysis import STOP_WORDS
 from .classify import theme_for_heading, theme_scores
 from .normalise import PAGE_BREAK, two_column_heading
 from .records import NormalisedDocument, SectionRecord
-from .text_utils import fold, slugify
+from ..text_utils import fold, slugify
 
 YEAR_MARKER = re.compile(r"^(?:(terugblik|actieagenda)\s+)?((?:19|20)\d\d)$", re.IGNORECASE)
 COLUMN_YEARS = re.compile(r"^((?:19|20)\d\d)\s+((?:19|20)\d\d)$")

@@ -9,7 +9,7 @@ import tomllib
 from pathlib import Path
 
 from .records import DocumentMeta
-from .text_utils import slugify
+from ..text_utils import slugify
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".html", ".htm", ".pdf"}
 DEFAULT_ORGANISATION = "VeiligheidsAlliantie regio Rotterdam"

@@ -1,0 +1,44 @@
+"""The index on disk, shared by the writer (ingestion) and the reader (search).
+
+An index path is a symlink to its current *generation*: a directory holding Whoosh
+segments and ``lexicon.json`` (vocabulary, compound parts, acronyms, titles, documents).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+
+from .analysis import Decompounder, dutch_analyzer
+
+LEXICON_FILE = "lexicon.json"
+TEXT_FIELDS = ("title", "doc_title", "text")        # the searched fields, in this order
+GENERATION_INFIX = ".gen-"
+
+
+def build_schema(decompounder: Decompounder | None, stemming: bool = True) -> Schema:
+    """Dutch-analysed text fields, a boosted title, and the four facets as sortable columns."""
+    analyzer = dutch_analyzer(decompounder, stemming)
+    return Schema(
+        id=ID(stored=True, unique=True),
+        doc_id=ID(stored=True),
+        title=TEXT(analyzer=analyzer, stored=True, field_boost=3.0),
+        doc_title=TEXT(analyzer=analyzer, stored=True, field_boost=1.5),
+        text=TEXT(analyzer=analyzer, stored=True),
+        theme=ID(stored=True, sortable=True),
+        type=ID(stored=True, sortable=True),
+        organisation=ID(stored=True, sortable=True),
+        year=NUMERIC(int, stored=True, sortable=True),
+        position=NUMERIC(int, stored=True, sortable=True),
+        meta=STORED(),
+    )
+
+
+def generations(index_dir: Path) -> list[Path]:
+    """The generation directories of an index path, oldest first."""
+    return sorted(index_dir.parent.glob(index_dir.name + GENERATION_INFIX + "*"))
+
+
+def new_generation_path(index_dir: Path, stamp: int) -> Path:
+    """Where a build writes its generation before the index path is repointed at it."""
+    return index_dir.with_name(f"{index_dir.name}{GENERATION_INFIX}{stamp}")
