@@ -103,16 +103,16 @@ def section_ranker(service, options=None) -> Ranker:
     """A ranker over a SearchService: the full texts of its top 10 sections for a query."""
     def rank(q: str, filters: dict) -> list[str]:
         filters = {k: v if isinstance(v, list) else [v] for k, v in filters.items()}
-        results = service.search(q, filters, per_page=TOP_K, options=options)["results"]
-        return [service.section_text(r["id"]) for r in results]
+        hits = service.search(q, filters, per_page=TOP_K, options=options).hits
+        return [service.section_text(hit.id) for hit in hits]
     return rank
 
 
 def phrase_finder(service) -> Callable[[str], list[dict]]:
     """``find`` for label_accuracy: the top 10 results of a phrase search, with their full texts."""
     def find(sentinel: str) -> list[dict]:
-        results = service.search(f'"{sentinel}"', per_page=TOP_K)["results"]
-        return [{**r, "text": service.section_text(r["id"])} for r in results]
+        hits = service.search(f'"{sentinel}"', per_page=TOP_K).hits
+        return [{**{f: getattr(hit, f) for f in LABEL_FIELDS}, "text": service.section_text(hit.id)} for hit in hits]
     return find
 
 

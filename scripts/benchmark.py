@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # tests.suppor
 
 from indexer.evaluate import Ranker, evaluate_queries, label_accuracy, load_json, phrase_finder, section_ranker
 from indexer.search import SearchOptions, SearchService
+from search_app.serialise import search_dict
 
 
 # ---------------------------------------------------------------- peers
@@ -201,7 +202,7 @@ def run_speed(args: argparse.Namespace) -> int:
         service = SearchService(Path(tmp) / "index")
         docs = paragraphs(corpus)
         engines: dict[str, Callable[[str], object]] = {
-            "kennisbank search()": lambda q: service.search(q, per_page=10),
+            "kennisbank search()": lambda q: search_dict(service.search(q, per_page=10)),
             "SQLite FTS5 (paragraphs)": lambda q, r=fts5_ranker(docs): r(q, {}),
         }
         from whoosh.analysis import LanguageAnalyzer

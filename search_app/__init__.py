@@ -3,18 +3,17 @@ from __future__ import annotations
 
 from flask import Flask
 
-from indexer.search import SearchService
-
+from . import search_service
 from .settings import load_settings
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """Application factory: settings from defaults, environment and ``config``; one search service."""
+    """Application factory: validated settings from defaults, environment and ``config``; one search service."""
     app = Flask(__name__)
     app.config.update(load_settings(config))
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    app.extensions["kennisbank"] = SearchService(app.config["INDEX_DIR"])
+    search_service.init_app(app)
 
     from . import api, pages
 

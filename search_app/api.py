@@ -6,15 +6,13 @@ import time
 from flask import Blueprint, current_app, jsonify, request
 
 from indexer.search import SearchError
+from indexer.search.params import MAX_QUERY_LENGTH, MAX_SUGGEST_LENGTH, check_query_length
 
 from .requests_args import search_args
+from .search_service import get_service
+from .serialise import search_dict, section_dict
 
 bp = Blueprint("api", __name__)
-SUGGEST_LIMIT = 8
-
-
-def service():
-    return current_app.extensions["kennisbank"]
 
 
 def error(message: str, status: int):
@@ -29,38 +27,31 @@ def bad_request(exc: SearchError):
 @bp.get("/api/search")
 def api_search():
     """Faceted search; see README 'HTTP API' for the response."""
-    return jsonify(service().search(**search_args(request.args)))
+    return jsonify(search_dict(get_service().search(**search_args(request.args))))
 
 
 @bp.get("/api/sections/<section_id>")
 def api_section(section_id: str):
     """One whole section: the result fields plus text and links."""
-    section = service().section(section_id, request.args.get("q", "")[:500])
+    section = get_service().section(section_id, request.args.get("q", "")[:MAX_QUERY_LENGTH])
     if section is None:
         return error(f"Sectie '{section_id}' bestaat niet.", 404)
-    section.pop("text_html", None)
-    return jsonify(section)
+    return jsonify(section_dict(section))
 
 
 @bp.get("/api/suggest")
 def api_suggest():
     """Up to eight completions (section titles and words) for what has been typed so far."""
-    q = request.args.get("q", "")
-    if len(q) > 100:
-        raise SearchError("De invoer voor suggesties is te lang (maximaal 100 tekens).")
+    q = check_query_length(request.args.get("q", ""), MAX_SUGGEST_LENGTH, "De invoer voor suggesties")
     started = time.perf_counter()
-    service().refresh()
-    words = q.split()
-    prefix = " ".join(words[:-1]) + " " if len(words) > 1 else ""
-    completions = service().lexicon.completions(words[-1] if words else "", SUGGEST_LIMIT) if words else []
-    completions = [c if " " in c else prefix + c for c in completions]
-    return jsonify({"query": q, "suggestions": completions,
+    suggestions = get_service().suggest(q)
+    return jsonify({"query": q, "suggestions": suggestions,
                     "took_ms": round((time.perf_counter() - started) * 1000, 2)})
 
 
 @bp.get("/healthz")
 def healthz():
-    return jsonify({"status": "ok", **service().stats()})
+    return jsonify({"status": "ok", **get_service().stats()})
 
 
 @bp.after_app_request

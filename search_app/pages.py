@@ -6,20 +6,20 @@ import re
 from flask import Blueprint, current_app, render_template, request, send_from_directory
 from markupsafe import Markup
 
+from indexer.facets import FACETS
 from indexer.search import SearchError
+from indexer.search.params import MAX_PER_PAGE, MAX_QUERY_LENGTH
 
-from .facets import FACETS, TYPE_LABELS, chips, state_url
+from .facets import chips, options, state_url
 from .requests_args import search_args
+from .search_service import get_service
+from .serialise import marked_html, search_dict, section_dict
 
 bp = Blueprint("pages", __name__)
 
 
-def service():
-    return current_app.extensions["kennisbank"]
-
-
 def page_state(args) -> dict[str, list[str]]:
-    state = {facet.name: args.getlist(facet.name) for facet in FACETS}
+    state = {spec.name: args.getlist(spec.name) for spec in FACETS}
     state["q"] = [args.get("q", "").strip()]
     state["sort"] = [args.get("sort", "")] if args.get("sort") in ("newest",) else []
     return state
@@ -28,32 +28,32 @@ def page_state(args) -> dict[str, list[str]]:
 def render_search(template: str, compact: bool = False):
     """Run the search of the query string and render it; bad parameters give a 400 page."""
     state = page_state(request.args)
-    error, response, status = None, None, 200
+    error, body, status = None, None, 200
     try:
         params = search_args(request.args, current_app.config["PER_PAGE"])
-        params["per_page"] = min(params["per_page"], 50)
-        response = service().search(**params)
+        params["per_page"] = min(params["per_page"], MAX_PER_PAGE)
+        body = search_dict(get_service().search(**params))
     except SearchError as exc:
         error, status = str(exc), 400
     context = {
-        "state": state, "q": state["q"][0], "error": error, "response": response, "compact": compact,
-        "facets": [(f, f.options(response, state)) for f in FACETS] if response else [],
-        "chips": chips(state), "type_labels": TYPE_LABELS, "state_url": state_url,
-        "themes": service().facet_values("theme"),
-        "pages": pagination(response, state) if response else [],
+        "state": state, "q": state["q"][0], "error": error, "response": body, "compact": compact,
+        "facets": [(spec, options(spec, body, state)) for spec in FACETS] if body else [],
+        "chips": chips(state), "state_url": state_url,
+        "themes": get_service().facet_values("theme"),
+        "pages": pagination(body, state) if body else [],
         "clear_url": state_url({"q": state["q"]}), "newest_url": state_url({**state, "sort": ["newest"]}),
         "relevance_url": state_url({**state, "sort": []}),
-        "suggestion_url": state_url({**state, "q": [response["suggestion"]]}) if response and response["suggestion"] else "",
+        "suggestion_url": state_url({**state, "q": [body["suggestion"]]}) if body and body["suggestion"] else "",
     }
     if request.args.get("fragment"):
         return render_template("_results.html", **context), status
     return render_template(template, **context), status
 
 
-def pagination(response: dict, state: dict[str, list[str]]) -> list[dict]:
+def pagination(body: dict, state: dict[str, list[str]]) -> list[dict]:
     """Links to the first, last and nearby result pages, keeping the rest of the search state."""
-    last = max(1, -(-response["total"] // response["per_page"]))
-    current = response["page"]
+    last = max(1, -(-body["total"] // body["per_page"]))
+    current = body["page"]
     numbers = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
     return [{"number": n, "url": state_url(state, page=n), "current": n == current} for n in numbers] if last > 1 else []
 
@@ -85,12 +85,12 @@ def text_to_html(escaped: str) -> Markup:
 
 @bp.get("/sectie/<section_id>")
 def section_page(section_id: str):
-    q = request.args.get("q", "")[:500]
-    section = service().section(section_id, q)
-    if section is None:
+    q = request.args.get("q", "")[:MAX_QUERY_LENGTH]
+    view = get_service().section(section_id, q)
+    if view is None:
         return render_not_found()
-    return render_template("section.html", section=section, body=text_to_html(section["text_html"]), q=q,
-                           type_labels=TYPE_LABELS, state_url=state_url)
+    return render_template("section.html", section=section_dict(view), body=text_to_html(marked_html(view.body)),
+                           q=q, state_url=state_url)
 
 
 @bp.get("/embed.js")

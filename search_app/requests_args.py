@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict
 
-from indexer.search import FACETS, SearchError
+from indexer.facets import FACET_NAMES
+from indexer.search import SearchError
+from indexer.search.params import DEFAULT_PER_PAGE
 
 
 def int_arg(args: MultiDict, name: str, default: int) -> int:
@@ -16,9 +18,9 @@ def int_arg(args: MultiDict, name: str, default: int) -> int:
         raise SearchError(f"{name} moet een geheel getal zijn, niet '{raw[:20]}'.") from None
 
 
-def search_args(args: MultiDict, default_per_page: int = 10) -> dict:
+def search_args(args: MultiDict, default_per_page: int = DEFAULT_PER_PAGE) -> dict:
     """q, filters (repeatable facet parameters), page, per_page and sort from a query string."""
-    filters = {facet: [v for v in args.getlist(facet) if v.strip()] for facet in FACETS}
+    filters = {facet: [v for v in args.getlist(facet) if v.strip()] for facet in FACET_NAMES}
     return {
         "q": args.get("q", "").strip(),
         "filters": {k: v for k, v in filters.items() if v},

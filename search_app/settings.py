@@ -1,8 +1,57 @@
-"""Settings, declared once: name, default, environment variable and help."""
+"""Settings, declared once: name, default, environment variable, help and a parser that
+validates. Precedence: ``create_app(config)`` over environment variables over defaults.
+
+A bad value stops start-up with a message naming the setting (English / Dutch).
+"""
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Callable, Mapping
+
+from flask import Flask
+
+from indexer.search.params import DEFAULT_PER_PAGE, MAX_PER_PAGE
+
+
+class SettingsError(ValueError):
+    """A setting that is unknown or has a bad value; the message names it."""
+
+
+def text(value) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("expected a non-empty text / verwacht een niet-lege tekst")
+    return value
+
+
+def path(value) -> str:
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    return text(value)
+
+
+def per_page(value) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"expected a whole number from 1 to {MAX_PER_PAGE} / "
+                         f"verwacht een geheel getal van 1 tot en met {MAX_PER_PAGE}") from None
+    if not 1 <= number <= MAX_PER_PAGE:
+        raise ValueError(f"expected 1 to {MAX_PER_PAGE} / verwacht 1 tot en met {MAX_PER_PAGE}")
+    return number
+
+
+def origins(value) -> list[str]:
+    """'https://a.nl, https://b.nl' or a list of them, or '*': origins without a trailing slash."""
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)):
+        raise ValueError("expected comma-separated origins / verwacht komma-gescheiden origins")
+    cleaned = [str(o).strip().rstrip("/") for o in items if str(o).strip()]
+    for origin in cleaned:
+        if origin != "*" and not origin.startswith(("http://", "https://")):
+            raise ValueError(f"'{origin}' is not an origin such as https://www.example.nl / "
+                             f"'{origin}' is geen origin zoals https://www.example.nl")
+    return cleaned
 
 
 @dataclass(frozen=True)
@@ -11,27 +60,51 @@ class Setting:
     default: object
     env: str
     help: str
+    parse: Callable[[object], object] = text
 
 
 SETTINGS = (
-    Setting("INDEX_DIR", "var/index", "KENNISBANK_INDEX", "Path of the index (a symlink to its current generation)."),
+    Setting("INDEX_DIR", "var/index", "KENNISBANK_INDEX", "Path of the index (a symlink to its current generation).", path),
+    Setting("CORPUS_DIR", "corpus", "KENNISBANK_CORPUS", "Folder of documents that `kennisbank index` reads.", path),
     Setting("CORS_ORIGINS", "", "KENNISBANK_CORS_ORIGINS",
-            "Comma-separated origins allowed to call the JSON API from a browser (or '*')."),
-    Setting("PER_PAGE", 10, "KENNISBANK_PER_PAGE", "Results per page on the search page."),
+            "Comma-separated origins allowed to call the JSON API from a browser (or '*').", origins),
+    Setting("PER_PAGE", DEFAULT_PER_PAGE, "KENNISBANK_PER_PAGE",
+            f"Results per page on the search page (1 to {MAX_PER_PAGE}).", per_page),
     Setting("SITE_NAME", "Kennisbank VeiligheidsAlliantie", "KENNISBANK_SITE_NAME", "Name shown in the page header."),
 )
+SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
 
 
-def load_settings(overrides: dict | None = None) -> dict:
-    """Defaults, then environment variables, then the mapping passed to create_app."""
-    values = {}
-    for setting in SETTINGS:
-        value = os.environ.get(setting.env, setting.default)
-        if isinstance(setting.default, int) and isinstance(value, str):
-            value = int(value)
-        values[setting.name] = value
-    values.update(overrides or {})
-    origins = values["CORS_ORIGINS"]
-    if isinstance(origins, str):
-        values["CORS_ORIGINS"] = [o.strip().rstrip("/") for o in origins.split(",") if o.strip()]
+def setting_value(setting: Setting, overrides: Mapping | None = None, environ: Mapping | None = None):
+    """One setting's value: the override, else its environment variable, else the default; validated."""
+    environ = os.environ if environ is None else environ
+    if overrides and setting.name in overrides:
+        raw, source = overrides[setting.name], f"setting {setting.name}"
+    elif setting.env in environ:
+        raw, source = environ[setting.env], f"environment variable {setting.env}"
+    else:
+        raw, source = setting.default, f"default of {setting.name}"
+    try:
+        return setting.parse(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{source} = {raw!r}: {exc}") from None
+
+
+def load_settings(overrides: Mapping | None = None, environ: Mapping | None = None) -> dict:
+    """Every setting, validated. Unknown names in ``overrides`` are refused (Flask's own keys pass)."""
+    overrides = dict(overrides or {})
+    unknown = sorted(set(overrides) - set(SETTINGS_BY_NAME) - set(Flask.default_config))
+    if unknown:
+        raise SettingsError(f"unknown setting(s) {', '.join(unknown)} / onbekende instelling(en); "
+                            f"known: {', '.join(SETTINGS_BY_NAME)}")
+    values = {name: value for name, value in overrides.items() if name not in SETTINGS_BY_NAME}
+    values.update({s.name: setting_value(s, overrides, environ) for s in SETTINGS})
     return values
+
+
+def settings_help() -> str:
+    """The settings table for people: name, environment variable, default and help."""
+    rows = [("setting", "environment variable", "default", "meaning")]
+    rows += [(s.name, s.env, repr(s.default), s.help) for s in SETTINGS]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    return "\n".join(f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:<{widths[2]}}  {d}" for a, b, c, d in rows)

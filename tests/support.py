@@ -38,7 +38,7 @@ class ServerProcess:
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "KENNISBANK_CORS_ORIGINS": cors}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "indexer.cli", "serve", "--index", str(index), "--port", str(self.port)],
+            [sys.executable, "-m", "search_app.cli", "serve", "--index", str(index), "--port", str(self.port)],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=PROJECT_ROOT,
         )
         try:
@@ -56,3 +56,18 @@ class ServerProcess:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def api_search(service, *args, **kwargs) -> dict:
+    """A search through the service, as the JSON API returns it."""
+    from search_app.serialise import search_dict
+
+    return search_dict(service.search(*args, **kwargs))
+
+
+def api_section(service, section_id: str, q: str = "") -> dict | None:
+    """A section as the API returns it, plus ``text_html`` as the section page renders its body."""
+    from search_app.serialise import marked_html, section_dict
+
+    view = service.section(section_id, q)
+    return None if view is None else {**section_dict(view), "text_html": marked_html(view.body)}

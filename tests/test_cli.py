@@ -7,7 +7,7 @@ from .conftest import CORPUS, ROOT, SHARED
 
 
 def run(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "indexer.cli", *args], capture_output=True, text=True, cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "search_app.cli", *args], capture_output=True, text=True, cwd=ROOT,
                           env=env, timeout=300)
 
 

@@ -4,6 +4,8 @@ from indexer.ingest.build import build_index
 from indexer.ingest.pipeline import ingest_corpus
 from indexer.search import SearchService
 
+from .support import api_search, api_section
+
 
 def minimal_pdf(lines: list[str]) -> bytes:
     """A real one-page PDF with the given lines of text (Helvetica)."""
@@ -47,13 +49,13 @@ def test_new_documents_of_every_format_are_indexed_and_broken_ones_skipped(small
     assert report.documents == 7
 
     svc = SearchService(tmp_path / "ix")
-    html_hit = svc.search("handreiking woonoverlast", {"type": ["handreiking"]})["results"][0]
+    html_hit = api_search(svc, "handreiking woonoverlast", {"type": ["handreiking"]})["results"][0]
     assert html_hit["document"]["title"] == "Handreiking woonoverlast" and html_hit["theme"] == "Veilig wonen"
-    section = svc.section(html_hit["id"])
+    section = api_section(svc, html_hit["id"])
     assert "https://example.org/wet" in section["links"] and "menu" not in section["text"]
-    pdf_hit = svc.search("geldezel", {"type": ["factsheet"]})["results"][0]
+    pdf_hit = api_search(svc, "geldezel", {"type": ["factsheet"]})["results"][0]
     assert pdf_hit["year"] == 2023 and pdf_hit["theme"] == "Digitale veiligheid"
-    assert svc.search("Inwonersbijdrage")["total"] > 0   # the rest of the corpus is still there
+    assert api_search(svc, "Inwonersbijdrage")["total"] > 0   # the rest of the corpus is still there
     svc.close()
 
 

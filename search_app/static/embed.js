@@ -11,9 +11,6 @@
   var target = document.querySelector(script.getAttribute("data-target") || "#kennisbank-zoeken");
   if (!target) return;
   var root = target.attachShadow ? target.attachShadow({ mode: "open" }) : target;
-  var TYPES = { jaarverslag: "Jaarverslag", jaarplan: "Jaarplan", jaarrekening: "Jaarrekening", begroting: "Begroting",
-    handreiking: "Handreiking", factsheet: "Factsheet", nieuws: "Nieuws", rapport: "Rapport", overig: "Overig" };
-  var FACETS = [["theme", "Thema"], ["year", "Jaar"], ["type", "Type document"], ["organisation", "Organisatie"]];
   var state = { q: "", page: 1, filters: {} };
   var uid = "kb" + Math.random().toString(36).slice(2, 8);
 
@@ -84,14 +81,15 @@
         "<div class='crumb'>" + esc(r.document.title) + " › " + esc(r.title) + "</div>" +
         "<p class='snip'>" + r.snippet + "</p>" +
         "<span class='badge'>" + esc(r.theme) + "</span>" + (r.year ? "<span class='badge'>" + esc(r.year) + "</span>" : "") +
-        "<span class='badge'>" + esc(TYPES[r.type] || r.type) + "</span></li>";
+        "<span class='badge'>" + esc(r.type_label) + "</span></li>";
     }).join("");
-    facetsEl.innerHTML = FACETS.map(function (f) {
-      var items = data.facets[f[0]] || [];
-      return "<fieldset><legend>" + esc(f[1]) + "</legend>" + items.map(function (it, i) {
-        var id = uid + f[0] + i;
-        return "<div class='opt'><input type='checkbox' id='" + id + "' data-facet='" + f[0] + "' value='" + esc(it.value) + "'" +
-          (it.selected ? " checked" : "") + "><label for='" + id + "'>" + esc(f[0] === "type" ? (TYPES[it.value] || it.value) : it.value) + " <span class='count'>(" + it.count + ")</span></label></div>";
+    // facet names, labels and value labels all come from the API (the server's facet table)
+    facetsEl.innerHTML = Object.keys(data.facets).map(function (name) {
+      var items = data.facets[name];
+      return "<fieldset><legend>" + esc(data.facet_labels[name]) + "</legend>" + items.map(function (it, i) {
+        var id = uid + name + i;
+        return "<div class='opt'><input type='checkbox' id='" + id + "' data-facet='" + esc(name) + "' value='" + esc(it.value) + "'" +
+          (it.selected ? " checked" : "") + "><label for='" + id + "'>" + esc(it.label) + " <span class='count'>(" + it.count + ")</span></label></div>";
       }).join("") + "</fieldset>";
     }).join("");
     facetsEl.querySelectorAll("input[type=checkbox]").forEach(function (box) {

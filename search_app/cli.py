@@ -1,27 +1,31 @@
-"""The `kennisbank` command: index, serve, search, eval."""
+"""The `kennisbank` command: index, serve, search, eval.
+
+It lives with the web app because it composes both sides: `index` runs ingestion,
+`serve` starts the app, `search` prints what the API returns.
+"""
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
-DEFAULT_INDEX = "var/index"
-DEFAULT_CORPUS = "corpus"
+from indexer.facets import FACETS
+
+from .settings import SETTINGS_BY_NAME, SettingsError, settings_help, setting_value
 
 
-def default_index() -> str:
-    return os.environ.get("KENNISBANK_INDEX", DEFAULT_INDEX)
-
-
-def default_corpus() -> str:
-    return os.environ.get("KENNISBANK_CORPUS", DEFAULT_CORPUS)
+def default(name: str) -> str:
+    """A CLI default from the settings table (its environment variable, else its default)."""
+    try:
+        return setting_value(SETTINGS_BY_NAME[name])
+    except SettingsError as exc:
+        sys.exit(f"error: {exc}")
 
 
 def cmd_index(args: argparse.Namespace) -> int:
     """Build the index from scratch and print a summary."""
-    from .ingest.build import build_index
+    from indexer.ingest.build import build_index
 
     corpus = Path(args.corpus)
     if not corpus.is_dir():
@@ -39,26 +43,41 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
+def say_no_index(index: str) -> None:
+    print(f"error: no index at {index}. Build one first:\n  kennisbank index --corpus {default('CORPUS_DIR')} "
+          f"--index {index}", file=sys.stderr)
+
+
 def open_service(index: str):
-    from .search import IndexMissing, SearchService
+    """The search service of an index, or None after telling how to build one."""
+    from indexer.search import IndexMissing, SearchService
 
     try:
         return SearchService(index)
     except IndexMissing:
-        print(f"error: no index at {index}. Build one first:\n  kennisbank index --corpus {default_corpus()} "
-              f"--index {index}", file=sys.stderr)
+        say_no_index(index)
         return None
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the web app and JSON API with waitress (a production WSGI server)."""
-    if open_service(args.index) is None:
-        return 2
+    if args.help_settings:
+        print(settings_help())
+        return 0
     from waitress import serve
 
-    from search_app import create_app
+    from indexer.search import IndexMissing
 
-    app = create_app({"INDEX_DIR": args.index})
+    from . import create_app
+
+    try:
+        app = create_app({"INDEX_DIR": args.index})
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except IndexMissing:
+        say_no_index(args.index)
+        return 2
     print(f"serving on http://{args.host}:{args.port}", flush=True)
     serve(app, host=args.host, port=args.port, threads=args.threads, ident="kennisbank")
     return 0
@@ -66,15 +85,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     """Search from the command line."""
-    from .search import SearchError
+    from indexer.search import SearchError
+
+    from .serialise import search_dict
 
     service = open_service(args.index)
     if service is None:
         return 2
-    filters = {k: v for k, v in (("theme", args.theme), ("year", args.year), ("type", args.type),
-                                 ("organisation", args.organisation)) if v}
+    filters = {spec.name: values for spec in FACETS if (values := getattr(args, spec.name))}
     try:
-        response = service.search(args.query, filters, page=args.page, per_page=args.per_page)
+        response = search_dict(service.search(args.query, filters, page=args.page, per_page=args.per_page))
     except SearchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -96,7 +116,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """Print nDCG@10, MRR, Recall@10 and label accuracy as the eval README defines them."""
-    from .evaluate import evaluate_queries, label_accuracy, load_json, phrase_finder, section_ranker
+    from indexer.evaluate import evaluate_queries, label_accuracy, load_json, phrase_finder, section_ranker
 
     service = open_service(args.index)
     if service is None:
@@ -122,24 +142,23 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("index", help="build the index of a corpus from scratch")
-    p.add_argument("--corpus", default=default_corpus())
-    p.add_argument("--index", default=default_index())
+    p.add_argument("--corpus", default=default("CORPUS_DIR"))
+    p.add_argument("--index", default=default("INDEX_DIR"))
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("serve", help="serve the search page and JSON API")
-    p.add_argument("--index", default=default_index())
+    p.add_argument("--index", default=default("INDEX_DIR"))
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--threads", type=int, default=4)
+    p.add_argument("--help-settings", action="store_true", help="print the settings table with help and exit")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("search", help="search from the command line")
     p.add_argument("query")
-    p.add_argument("--index", default=default_index())
-    p.add_argument("--theme", action="append")
-    p.add_argument("--year", action="append")
-    p.add_argument("--type", action="append")
-    p.add_argument("--organisation", action="append")
+    p.add_argument("--index", default=default("INDEX_DIR"))
+    for spec in FACETS:
+        p.add_argument(f"--{spec.name}", action="append", help=f"filter on {spec.label} (repeatable)")
     p.add_argument("--page", type=int, default=1)
     p.add_argument("--per-page", type=int, default=10)
     p.add_argument("--json", action="store_true")
@@ -148,7 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="measure search quality on judged queries")
     p.add_argument("--queries", required=True)
     p.add_argument("--labels")
-    p.add_argument("--index", default=default_index())
+    p.add_argument("--index", default=default("INDEX_DIR"))
     p.add_argument("-v", "--verbose", action="store_true")
     p.set_defaults(func=cmd_eval)
     return parser

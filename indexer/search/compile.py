@@ -1,0 +1,176 @@
+"""Compile a parsed query into a Whoosh query, with Dutch expansions.
+
+Each typed word becomes ``Or(stem in title/doc_title/text)`` plus, when they apply, the
+AND of its compound parts (boost 0.8), the AND of its acronym's long-form words (0.9) and
+a typo correction (0.7, only for words the index does not know). The words of a query
+combine as ``Or(any) | And(all)^2 | Phrase(slop 4)^1.5``: all words and proximity first,
+without losing recall.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from whoosh.query import And, Every, NullQuery, Phrase, Query, Term
+from whoosh.query.compound import DefaultOr as Or   # binary union tree: whoosh's automatic choice for
+#   small indexes (an array matcher) allocates a 2048-slot array per OR node and was 3x slower here
+
+from ..acronyms import is_acronym
+from ..analysis import TOKEN_PATTERN, is_stop_word, stem
+from ..schema import TEXT_FIELDS
+from ..text_utils import fold
+from .lexicon import Lexicon
+from .parse import Clause, ParsedQuery
+from .results import Expansion
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    """Which query mechanisms are on: the ablation switches of ``scripts/eval``."""
+
+    stemming: bool = True
+    compounds: bool = True
+    acronyms: bool = True
+    typos: bool = True
+
+
+@dataclass
+class CompiledQuery:
+    """A Whoosh query plus what the response and the highlighter need to know about it."""
+
+    query: Query
+    excluded: Query | None = None
+    highlight: set[str] = field(default_factory=set)    # stems to mark in snippets
+    typed: set[str] = field(default_factory=set)        # stems of the words as typed: preferred in snippets
+    expansions: list[Expansion] = field(default_factory=list)
+    corrections: dict[str, str] = field(default_factory=dict)
+
+
+def any_field(term: str, boost: float = 1.0) -> Query:
+    """One analysed term in any searched field."""
+    return Or([Term(f, term) for f in TEXT_FIELDS], boost=boost)
+
+
+class QueryCompiler:
+    """Turns a ParsedQuery into a CompiledQuery against one generation's lexicon.
+
+    ``indexed(term)`` tells whether the index holds an analysed term: a word the index
+    knows is never treated as a typo.
+    """
+
+    def __init__(self, lexicon: Lexicon, indexed: Callable[[str], bool], options: SearchOptions):
+        self.lexicon = lexicon
+        self.indexed = indexed
+        self.options = options
+
+    def term(self, word: str) -> str:
+        """The indexed form of a typed word (folded, stemmed when stemming is on)."""
+        folded = fold(word).split("'")[0]
+        return stem(folded) if self.options.stemming else folded
+
+    def compile(self, parsed: ParsedQuery) -> CompiledQuery:
+        """The whole query: OR of its alternatives, exclusions kept apart."""
+        built = CompiledQuery(NullQuery)
+        groups = [q for g in parsed.alternatives if (q := self.group_query(g, built)) is not None]
+        built.query = groups[0] if len(groups) == 1 else Or(groups) if groups else Every()
+        excluded = [q for c in parsed.excluded
+                    if (q := (self.phrase_query(c, CompiledQuery(NullQuery)) if c.phrase
+                              else any_field(self.term(c.words[0])))) is not None]
+        # Subtracted by document number: whoosh's AndNot(q, Or(...)) lets excluded documents through.
+        built.excluded = Or(excluded) if excluded else None
+        return built
+
+    def group_query(self, group: list[Clause], built: CompiledQuery) -> Query | None:
+        """An AND-ish conjunction: any clause matches, all clauses and the phrase rank higher."""
+        parts = []
+        plain_words = []
+        for clause in group:
+            if clause.phrase:
+                q = self.phrase_query(clause, built)
+            else:
+                q = self.word_query(clause.words[0], built)
+                if q is not None:
+                    plain_words.append(clause.words[0])
+            if q is not None:
+                parts.append(q)
+        if not parts:
+            return None
+        acronym = self.acronym_for_words(plain_words)
+        if acronym:
+            built.expansions.append(Expansion(acronym, self.lexicon.acronyms[acronym]))
+            built.highlight.add(self.term(acronym))
+            parts = [Or([And(parts), any_field(self.term(acronym))])]
+        if len(parts) == 1:
+            return parts[0]
+        combined: list[Query] = [Or(parts), And(parts, boost=2.0)]
+        stems = [self.term(w) for w in plain_words]
+        if len(stems) > 1:
+            combined.append(Phrase("text", stems, slop=4, boost=1.5))
+        return Or(combined)
+
+    def word_query(self, word: str, built: CompiledQuery) -> Query | None:
+        """One typed word across the fields, with compound, acronym and typo expansions."""
+        if is_stop_word(word):
+            return None
+        folded = fold(word).split("'")[0]
+        base = self.term(word)
+        built.highlight.add(base)
+        built.typed.add(base)
+        alternatives: list[Query] = [any_field(base)]
+        parts = self.lexicon.decompounder.split(folded) if self.options.compounds else ()
+        if parts:
+            stems = [self.term(p) for p in parts]
+            built.highlight.update(stems)
+            alternatives.append(And([any_field(s) for s in stems], boost=0.8))
+        if expanded := self.acronym_query(word, folded, built):
+            alternatives.append(expanded)
+        if self.options.typos and not parts and folded.isalpha() and folded not in self.lexicon.words \
+                and not self.indexed(base):
+            correction = self.lexicon.correction(folded)
+            if correction:
+                built.corrections[word] = correction
+                corrected = self.term(correction)
+                built.highlight.add(corrected)
+                alternatives.append(any_field(corrected, boost=0.7))
+        return alternatives[0] if len(alternatives) == 1 else Or(alternatives)
+
+    def acronym_query(self, word: str, folded: str, built: CompiledQuery) -> Query | None:
+        """The AND of an acronym's long-form words, for 'RCTM' as typed or a short lower-case 'rctm'."""
+        acronym = self.lexicon.acronyms_folded.get(folded) if self.options.acronyms else None
+        # stop words such as 'om' never reach here, so a short lower-case word may be an acronym
+        if not acronym or not (is_acronym(word) or word.isupper() or len(folded) <= 5):
+            return None
+        long_form = self.lexicon.acronyms[acronym]
+        words = [w for w in re.findall(TOKEN_PATTERN, long_form) if not is_stop_word(w)]
+        if not words:
+            return None
+        built.expansions.append(Expansion(acronym, long_form))
+        literal = QueryCompiler(self.lexicon, self.indexed,
+                                SearchOptions(self.options.stemming, self.options.compounds, False, False))
+        sub = [q for w in words if (q := literal.word_query(w, CompiledQuery(Every()))) is not None]
+        built.highlight.update(self.term(w) for w in words)
+        return And(sub, boost=0.9)
+
+    def acronym_for_words(self, words: list[str]) -> str | None:
+        """The acronym whose long form is exactly what was typed ('online aangejaagde ordeverstoringen')."""
+        if not self.options.acronyms or len(words) < 2:
+            return None
+        typed = [self.term(w) for w in words if not is_stop_word(w)]
+        for long_form, acronym in self.lexicon.long_forms.items():
+            stems = [self.term(w) for w in re.findall(TOKEN_PATTERN, long_form) if not is_stop_word(w)]
+            if len(stems) >= 2 and stems == typed:
+                return acronym
+        return None
+
+    def phrase_query(self, clause: Clause, built: CompiledQuery) -> Query | None:
+        """Words in order (a few dropped stop words allowed between them), in the text or the title."""
+        stems = [self.term(w) for w in clause.words if not is_stop_word(w)]
+        if not stems:
+            return None
+        built.highlight.update(stems)
+        if len(stems) == 1:
+            return any_field(stems[0])
+        # stop words leave gaps in the positions: allow one extra step per dropped word
+        slop = 1 + sum(is_stop_word(w) for w in clause.words)
+        return Or([Phrase("text", stems, slop=slop), Phrase("title", stems, slop=slop)])

@@ -1,0 +1,79 @@
+"""One index generation, opened read-only: an immutable snapshot that requests share.
+
+Everything a request reads is computed once when the generation opens and never
+changes, so requests need no lock. Whoosh searchers are not shared between threads:
+each thread opens its own on first use. When the last request lets go of a replaced
+generation, its searchers are closed and its caches freed with it.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import weakref
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from ..facets import FACETS, FACETS_BY_NAME
+from ..schema import LEXICON_FILE, TEXT_FIELDS
+from .highlight import Highlighter
+from .lexicon import Lexicon
+
+
+class IndexMissing(RuntimeError):
+    """No index at the configured path."""
+
+
+class Generation:
+    """A read-only view of one generation directory: stored sections, lexicon, searchers."""
+
+    def __init__(self, path: str):
+        if not whoosh_index.exists_in(path):
+            raise IndexMissing(path)
+        self.path = path
+        self._index = whoosh_index.open_dir(path)
+        self._local = threading.local()
+        self._searchers: list = []
+        self._searchers_lock = threading.Lock()
+        weakref.finalize(self, close_all, self._searchers)
+        self.lexicon = Lexicon(json.loads((Path(path) / LEXICON_FILE).read_text(encoding="utf-8")))
+        self.highlighter = Highlighter(self.lexicon.decompounder)
+        searcher = self.searcher()
+        self.stored: list[dict] = [dict(searcher.stored_fields(n)) for n in range(searcher.doc_count_all())]
+        self.by_id = {fields["id"]: n for n, fields in enumerate(self.stored)}
+        self.index_values = {spec.name: sorted({f[spec.name] for f in self.stored}, reverse=spec.numeric)
+                             for spec in FACETS if spec.controlled is None}
+        by_document: dict[str, list[int]] = {}
+        for n in sorted(range(len(self.stored)), key=lambda n: self.stored[n]["position"]):
+            by_document.setdefault(self.stored[n]["doc_id"], []).append(n)
+        self.by_document = by_document
+
+    def searcher(self):
+        """This thread's Whoosh searcher of this generation (opened on first use)."""
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            searcher = self._index.searcher()
+            self._local.searcher = searcher
+            with self._searchers_lock:
+                self._searchers.append(searcher)
+        return searcher
+
+    def indexed(self, term: str) -> bool:
+        """Does any searched field hold this analysed term?"""
+        searcher = self.searcher()
+        return any(searcher.doc_frequency(f, term) for f in TEXT_FIELDS)
+
+    def facet_values(self, facet: str) -> list:
+        """Values a facet may take: its controlled list, or what this generation holds."""
+        spec = FACETS_BY_NAME[facet]
+        return spec.controlled() if spec.controlled else self.index_values[facet]
+
+    def close(self) -> None:
+        """Close every searcher now (only when no request can still be using this generation)."""
+        close_all(self._searchers)
+
+
+def close_all(searchers: list) -> None:
+    for searcher in searchers:
+        searcher.close()
+    searchers.clear()

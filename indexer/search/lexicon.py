@@ -1,0 +1,91 @@
+"""The vocabulary side of one index generation (its lexicon.json): words, compound parts,
+acronyms, section titles and documents, with typo correction and completions."""
+from __future__ import annotations
+
+import bisect
+
+from ..analysis import Decompounder
+from ..text_utils import fold
+
+CORRECTION_CACHE = 4096
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, giving up (returning limit + 1) once it must exceed limit."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+class Lexicon:
+    """The index's vocabulary, compound parts and acronyms (lexicon.json of a generation).
+
+    Its caches belong to the instance, so they are freed with the generation that owns it.
+    """
+
+    def __init__(self, data: dict):
+        self.words: dict[str, int] = data.get("words", {})
+        self.decompounder = Decompounder(data.get("parts", {}))
+        self.acronyms: dict[str, str] = data.get("acronyms", {})
+        self.acronyms_folded = {k.lower(): k for k in self.acronyms}
+        self.long_forms = {fold(v): k for k, v in self.acronyms.items()}
+        self.titles: list[str] = data.get("titles", [])
+        self.analysis: dict = data.get("analysis", {"stemming": True, "compounds": True})
+        self.documents: dict[str, dict] = data.get("documents", {})
+        self.sorted_words = sorted(self.words)
+        self._by_length: dict[int, list[str]] = {}
+        for word in self.words:
+            self._by_length.setdefault(len(word), []).append(word)
+        self._corrections: dict[str, str | None] = {}
+
+    def correction(self, word: str) -> str | None:
+        """The most frequent vocabulary word within edit distance 1 (2 for long words)."""
+        if word not in self._corrections:
+            if len(self._corrections) >= CORRECTION_CACHE:
+                self._corrections.clear()
+            self._corrections[word] = self._closest_word(word)
+        return self._corrections[word]
+
+    def _closest_word(self, word: str) -> str | None:
+        if len(word) < 4 or word in self.words or not word.isalpha():
+            return None
+        limit = 1 if len(word) < 7 else 2
+        best: tuple[int, int, str] | None = None
+        for length in range(len(word) - limit, len(word) + limit + 1):
+            for candidate in self._by_length.get(length, ()):
+                distance = edit_distance(word, candidate, limit)
+                if distance <= limit:
+                    key = (distance, -self.words[candidate], candidate)
+                    if best is None or key < best:
+                        best = key
+        return best[2] if best else None
+
+    def completions(self, prefix: str, limit: int = 8) -> list[str]:
+        """Section titles and words starting with a prefix, best first."""
+        folded = fold(prefix).strip()
+        if not folded:
+            return []
+        titles = [t for t in self.titles if fold(t).startswith(folded)]
+        titles += [t for t in self.titles if f" {folded}" in fold(t) and t not in titles]
+        start = bisect.bisect_left(self.sorted_words, folded)
+        words = []
+        for word in self.sorted_words[start:start + 2000]:
+            if not word.startswith(folded):
+                break
+            words.append(word)
+        words.sort(key=lambda w: -self.words[w])
+        out: list[str] = []
+        for item in titles[:4] + words:
+            if item.lower() not in {o.lower() for o in out}:
+                out.append(item)
+            if len(out) == limit:
+                break
+        return out

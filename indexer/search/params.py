@@ -1,0 +1,78 @@
+"""The search parameters: their limits and defaults, declared once, and their validation.
+
+Messages are Dutch: they are shown to people as they are (JSON 400s, the page, the CLI).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..facets import FACETS_BY_NAME, FACET_NAMES
+from ..text_utils import fold
+
+MAX_QUERY_LENGTH = 500
+MAX_PER_PAGE = 50
+DEFAULT_PER_PAGE = 10
+MAX_SUGGEST_LENGTH = 100
+SUGGEST_LIMIT = 8
+SORTS = ("relevance", "newest")
+
+
+class SearchError(ValueError):
+    """Bad search parameters; the message is Dutch and shown to people."""
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """Validated parameters of one search: filters hold typed, canonical facet values."""
+
+    q: str = ""
+    filters: dict[str, list] = field(default_factory=dict)
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+    sort: str = "relevance"
+
+
+def check_query_length(q: str, limit: int = MAX_QUERY_LENGTH, what: str = "De zoekvraag") -> str:
+    """The query itself, or SearchError when it is longer than the limit."""
+    if len(q) > limit:
+        raise SearchError(f"{what} is te lang (maximaal {limit} tekens).")
+    return q
+
+
+def validate(q: str, filters: dict[str, list], page: int, per_page: int, sort: str,
+             facet_values: Callable[[str], list]) -> SearchRequest:
+    """Check parameters; raises SearchError (Dutch) or returns them with typed filter values.
+
+    ``facet_values(name)`` lists the values a facet may take in the current index.
+    """
+    check_query_length(q)
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise SearchError(f"per_page moet tussen 1 en {MAX_PER_PAGE} liggen.")
+    if page < 1:
+        raise SearchError("page moet 1 of groter zijn.")
+    clean = {}
+    for facet, values in filters.items():
+        typed = [typed_value(facet, value, facet_values) for value in values]
+        if typed:
+            clean[facet] = typed
+    if sort not in SORTS:
+        raise SearchError("sort moet 'relevance' of 'newest' zijn.")
+    return SearchRequest(q, clean, page, per_page, sort)
+
+
+def typed_value(facet: str, value, facet_values: Callable[[str], list]):
+    """One filter value as the index stores it (a year as int, a label as written in the table)."""
+    spec = FACETS_BY_NAME.get(facet)
+    if spec is None:
+        raise SearchError(f"Onbekend filter '{facet}'. Geldig: {', '.join(FACET_NAMES)}.")
+    if spec.numeric:
+        if not re.fullmatch(r"\d{4}", str(value).strip()):
+            raise SearchError(f"Jaar '{value}' is geen jaartal (bijvoorbeeld 2024).")
+        return int(value)
+    valid = facet_values(facet)
+    match = next((v for v in valid if fold(v) == fold(str(value))), None)
+    if match is None:
+        raise SearchError(f"Onbekende waarde '{value}' voor {facet}. Geldig: {', '.join(map(str, valid))}.")
+    return match

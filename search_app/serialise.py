@@ -1,0 +1,77 @@
+"""The engine's records as the JSON API's dicts: URLs, Dutch labels and escaped HTML.
+
+The one place that knows the web routes of a section and how marked text becomes HTML;
+the API, the page and the CLI's ``--json`` all use it.
+"""
+from __future__ import annotations
+
+import html
+
+from indexer.facets import FACETS, FACETS_BY_NAME
+from indexer.search import FacetValue, Hit, MarkedText, SearchResponse, SectionView, Sibling
+
+SECTION_ROUTE = "/sectie/"
+
+
+def section_url(section_id: str) -> str:
+    """The section page of a section."""
+    return SECTION_ROUTE + section_id
+
+
+def marked_html(marked: MarkedText) -> str:
+    """Escape everything from the document; only <mark> is markup."""
+    out, cursor, text = [], 0, marked.text
+    for start, end in marked.marks:
+        out.append(html.escape(text[cursor:start]))
+        out.append("<mark>" + html.escape(text[start:end]) + "</mark>")
+        cursor = end
+    out.append(html.escape(text[cursor:]))
+    return "".join(out)
+
+
+def hit_dict(hit: Hit) -> dict:
+    """A result as the API returns it (README, 'HTTP API')."""
+    return {
+        "id": hit.id,
+        "title": hit.title,
+        "document": {"id": hit.doc_id, "title": hit.doc_title, "url": hit.doc_url},
+        "url": section_url(hit.id),
+        "anchor": hit.anchor,
+        "breadcrumb": hit.breadcrumb,
+        "theme": hit.theme, "year": hit.year, "type": hit.type,
+        "type_label": FACETS_BY_NAME["type"].value_label(hit.type),
+        "organisation": hit.organisation,
+        "snippet": marked_html(hit.snippet),
+    }
+
+
+def facet_value_dict(facet: str, item: FacetValue) -> dict:
+    return {"value": item.value, "label": FACETS_BY_NAME[facet].value_label(item.value), "count": item.count,
+            "selected": item.selected}
+
+
+def search_dict(response: SearchResponse) -> dict:
+    """The /api/search response."""
+    body = {
+        "query": response.query, "total": response.total, "page": response.page, "per_page": response.per_page,
+        "results": [hit_dict(hit) for hit in response.hits],
+        "facets": {spec.name: [facet_value_dict(spec.name, item) for item in response.facets[spec.name]]
+                   for spec in FACETS},
+        "suggestion": response.suggestion,
+        "expansions": [{"term": e.term, "means": e.means} for e in response.expansions],
+        "facet_labels": {spec.name: spec.label for spec in FACETS},
+    }
+    if response.corrected_from:
+        body["corrected_from"] = response.corrected_from
+    return body
+
+
+def sibling_dict(sibling: Sibling) -> dict:
+    return {"id": sibling.id, "title": sibling.title, "year": sibling.year, "type": sibling.type,
+            "url": section_url(sibling.id)}
+
+
+def section_dict(view: SectionView) -> dict:
+    """The /api/sections/<id> response: the result fields plus text, links, also_in and siblings."""
+    return {**hit_dict(view.hit), "text": view.body.text, "links": view.links, "also_in": view.also_in,
+            "siblings": [sibling_dict(s) for s in view.siblings]}
