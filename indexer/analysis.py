@@ -31,6 +31,7 @@ NOT_PARTS = frozenset({"heid", "heden", "lijk", "lijke", "schap", "baar", "loos"
 LINKS = ("", "s", "e", "en")          # Dutch linking morphemes between compound parts
 MIN_COMPOUND = 9
 MIN_PART = 4
+SPLIT_CACHE = 100_000
 
 _stemmer = DutchStemmer()
 
@@ -73,13 +74,17 @@ class Decompounder:
     def __init__(self, vocabulary: dict[str, int]):
         self.vocabulary = {w: n for w, n in vocabulary.items()
                            if len(w) >= MIN_PART and w not in STOP_WORDS and w not in NOT_PARTS}
+        self._splits: dict[str, tuple[str, ...]] = {}     # per instance: freed with its generation
 
-    def __getstate__(self) -> dict:
-        return {"vocabulary": {}}            # never pickle the vocabulary into the index schema
-
-    @lru_cache(maxsize=100_000)
     def split(self, word: str) -> tuple[str, ...]:
         """The parts of a compound, or () when the word is not one."""
+        if word not in self._splits:
+            if len(self._splits) >= SPLIT_CACHE:
+                self._splits.clear()
+            self._splits[word] = self._best_split(word)
+        return self._splits[word]
+
+    def _best_split(self, word: str) -> tuple[str, ...]:
         if len(word) < MIN_COMPOUND or not word.isalpha():
             return ()
         n = len(word)
@@ -142,16 +147,33 @@ class PossessiveFilter(Filter):
                 yield t
 
 
-class CompoundFilter(Filter):
-    """Emits a compound's parts at the compound's position, after the whole word."""
+class UnboundAnalyzer(RuntimeError):
+    """An analyzer read back from an index schema was used before its lexicon was bound."""
 
-    def __init__(self, decompounder: Decompounder | None = None):
+
+class CompoundFilter(Filter):
+    """Emits a compound's parts at the compound's position, after the whole word.
+
+    The compound vocabulary belongs to a generation's lexicon.json, not to the pickled
+    schema: a filter read back from an index keeps only whether splitting was on, and
+    refuses to run until ``bind`` gives it the generation's Decompounder again.
+    """
+
+    def __init__(self, decompounder: Decompounder | None = None, enabled: bool | None = None):
         self.decompounder = decompounder
+        self.enabled = decompounder is not None if enabled is None else enabled
 
     def __getstate__(self) -> dict:
-        return {"decompounder": None}
+        return {"decompounder": None, "enabled": self.enabled}
+
+    def bind(self, decompounder: Decompounder) -> None:
+        """Give a filter read back from a schema its generation's compound splitter."""
+        self.decompounder = decompounder
 
     def __call__(self, tokens):
+        if self.enabled and self.decompounder is None:
+            raise UnboundAnalyzer("this index schema's analyzer has no compound splitter; bind it to the "
+                                  "generation's lexicon first (indexer.schema.bind_lexicon)")
         for t in tokens:
             parts = self.decompounder.split(t.text) if self.decompounder else ()
             yield t

@@ -42,3 +42,18 @@ def generations(index_dir: Path) -> list[Path]:
 def new_generation_path(index_dir: Path, stamp: int) -> Path:
     """Where a build writes its generation before the index path is repointed at it."""
     return index_dir.with_name(f"{index_dir.name}{GENERATION_INFIX}{stamp}")
+
+
+def bind_lexicon(schema: Schema, decompounder: Decompounder) -> Schema:
+    """Give the analyzers of a schema read back from an index their generation's compound splitter.
+
+    Whoosh pickles the schema into the index without the (large) compound vocabulary, which
+    lives in lexicon.json; a writer or analysis that reuses the stored schema must bind it first.
+    """
+    from .analysis import CompoundFilter
+
+    for name in TEXT_FIELDS:
+        for item in schema[name].analyzer.items:
+            if isinstance(item, CompoundFilter):
+                item.bind(decompounder)
+    return schema

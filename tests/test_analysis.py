@@ -1,7 +1,11 @@
 """analysis: Dutch stemming with repairs, compound splitting, stop words."""
 import pytest
 
-from indexer.analysis import Decompounder, dutch_analyzer, stem
+from whoosh import index as whoosh_index
+
+from indexer.analysis import Decompounder, UnboundAnalyzer, dutch_analyzer, stem
+from indexer.schema import bind_lexicon
+from indexer.search import SearchService
 from indexer.ingest.build import part_vocabulary, vocabulary_for
 from indexer.ingest.pipeline import ingest_corpus
 
@@ -63,3 +67,13 @@ def test_acronym_that_looks_like_a_stop_word_is_kept():
 def test_accents_fold():
     analyze = dutch_analyzer()
     assert [t.text for t in analyze("geévalueerd")] == [t.text for t in analyze("geëvalueerd")]
+
+
+def test_schema_read_back_from_an_index_refuses_to_analyse_until_bound(index_dir):
+    schema = whoosh_index.open_dir(str(index_dir)).schema
+    with pytest.raises(UnboundAnalyzer):
+        list(schema["text"].analyzer("mensenhandelmonitor"))
+    lexicon = SearchService(index_dir).lexicon
+    bind_lexicon(schema, lexicon.decompounder)
+    assert [t.text for t in schema["text"].analyzer("mensenhandelmonitor")] == [
+        "mensenhandelmonitor", "mensenhandel", "monitor"]

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import re
 import threading
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -79,6 +81,19 @@ def page(browser, live):
     context.close()
 
 
+def goto(pg, url: str):
+    """Load a page and insist it loaded: a test on an error page proves nothing."""
+    response = pg.goto(url)
+    assert response is not None and response.status == 200, (url, response and response.status)
+    return response
+
+
+def first_section_path(server, query: str) -> str:
+    """The section page of the best hit for a query, found through the API (never a hard-coded id)."""
+    with urllib.request.urlopen(f"{server.url}/api/search?q={query}", timeout=10) as response:
+        return json.loads(response.read())["results"][0]["url"]
+
+
 def serious_violations(pg) -> list[dict]:
     pg.add_script_tag(path=str(AXE_JS))
     result = pg.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
@@ -88,7 +103,7 @@ def serious_violations(pg) -> list[dict]:
 
 def test_search_as_you_type_updates_results_and_url(page, live):
     server, _ = live
-    page.goto(server.url + "/")
+    goto(page, server.url + "/")
     page.get_by_label("Zoekterm").fill("mensenhandelmonitor")
     expect(page.locator(".result-count")).to_contain_text("voor mensenhandelmonitor")
     expect(page).to_have_url(re.compile(r"q=mensenhandelmonitor"))
@@ -97,7 +112,7 @@ def test_search_as_you_type_updates_results_and_url(page, live):
 
 def test_facet_selection_and_removal(page, live):
     server, _ = live
-    page.goto(server.url + "/?q=leerhuis")
+    goto(page, server.url + "/?q=leerhuis")
     total_before = int(page.locator(".result-count").inner_text().split()[0])
     page.locator(".facet[data-facet=theme] label", has_text="Kennisbijeenkomsten").click()
     expect(page).to_have_url(re.compile(r"theme=Kennisbijeenkomsten"))
@@ -114,7 +129,7 @@ def test_facet_selection_and_removal(page, live):
 
 def test_paging(page, live):
     server, _ = live
-    page.goto(server.url + "/")
+    goto(page, server.url + "/")
     page.get_by_role("link", name="Pagina 2").click()
     expect(page).to_have_url(re.compile(r"page=2"))
     expect(page.locator("ol.result-list")).to_have_attribute("start", "11")
@@ -124,7 +139,7 @@ def test_works_without_javascript(browser, live):
     server, _ = live
     context = browser.new_context(java_script_enabled=False)
     pg = context.new_page()
-    pg.goto(server.url + "/")
+    goto(pg, server.url + "/")
     pg.get_by_label("Zoekterm").fill("woonoverlast")
     pg.get_by_role("button", name="Zoeken").click()
     expect(pg).to_have_url(re.compile(r"\?q=woonoverlast"))
@@ -137,7 +152,7 @@ def test_works_without_javascript(browser, live):
 
 def test_section_page_from_a_result(page, live):
     server, _ = live
-    page.goto(server.url + "/?q=RCTM")
+    goto(page, server.url + "/?q=RCTM")
     expect(page.locator(".notice.acronym")).to_contain_text("RCTM = Regionaal Controleteam Mensenhandel")
     page.locator(".result h3 a").first.click()
     expect(page).to_have_url(re.compile(r"/sectie/"))
@@ -147,7 +162,7 @@ def test_section_page_from_a_result(page, live):
 
 def test_keyboard_only_use(page, live):
     server, _ = live
-    page.goto(server.url + "/")
+    goto(page, server.url + "/")
     page.keyboard.press("Tab")
     expect(page.locator(".skip-link")).to_be_focused()
     page.keyboard.press("Enter")
@@ -161,11 +176,11 @@ def test_keyboard_only_use(page, live):
     assert outline != "none"
 
 
-@pytest.mark.parametrize("path", ["/", "/?q=mensenhandel&theme=Mensenhandel",
-                                  "/sectie/var-jaarverslag-2024--mensenhandel-2024?q=RCTM"])
+@pytest.mark.parametrize("path", ["/", "/?q=mensenhandel&theme=Mensenhandel", "SECTION?q=RCTM"])
 def test_no_serious_accessibility_violations(page, live, path):
     server, _ = live
-    page.goto(server.url + path)
+    path = path.replace("SECTION", first_section_path(server, "RCTM"))
+    goto(page, server.url + path)
     assert serious_violations(page) == []
 
 
@@ -174,7 +189,7 @@ def test_usable_at_320_px_and_200_percent_zoom(browser, live):
     for viewport, scale in (({"width": 320, "height": 640}, 1), ({"width": 640, "height": 450}, 2)):
         context = browser.new_context(viewport=viewport, device_scale_factor=scale)
         pg = context.new_page()
-        pg.goto(server.url + "/?q=mensenhandel")
+        goto(pg, server.url + "/?q=mensenhandel")
         if scale == 2:
             pg.evaluate("() => document.body.style.zoom = '200%'")
         overflow = pg.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
@@ -190,7 +205,7 @@ def test_screenshots(browser, live):
                            ("search-375.png", {"width": 375, "height": 812})):
         context = browser.new_context(viewport=viewport)
         pg = context.new_page()
-        pg.goto(server.url + "/?q=mensenhandel")
+        goto(pg, server.url + "/?q=mensenhandel")
         pg.screenshot(path=str(ARTIFACTS / name), full_page=True)
         context.close()
         assert (ARTIFACTS / name).stat().st_size > 10_000
@@ -198,7 +213,7 @@ def test_screenshots(browser, live):
 
 def test_embed_on_another_origin_renders_real_results(page, live):
     server, site = live
-    page.goto(site.origin + "/")
+    goto(page, site.origin + "/")
     widget = page.locator("#kennisbank-zoeken")
     expect(widget.locator(".total")).to_contain_text("resultaten")     # locators pierce the shadow root
     widget.get_by_label("Zoeken in de kennisbank").fill("RCTM")
@@ -221,7 +236,7 @@ def test_embed_refused_for_an_origin_that_is_not_allowed(browser, index_dir, tmp
     try:
         context = browser.new_context()
         pg = context.new_page()
-        pg.goto(site.origin + "/")
+        goto(pg, site.origin + "/")
         widget = pg.locator("#kennisbank-zoeken")
         expect(widget.locator(".err")).to_contain_text("niet bereikbaar")
         expect(widget.locator("li.r")).to_have_count(0)

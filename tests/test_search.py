@@ -206,3 +206,34 @@ def test_stats(service):
 def test_index_of_the_corpus_is_built_in_a_temp_dir(index_dir):
     assert index_dir.is_symlink() and (index_dir / "lexicon.json").exists()
     assert CORPUS.exists()
+
+
+def test_concurrent_searches_answer_as_sequential_ones(service):
+    queries = ["RCTM", "woonoverlast arbeidsmigranten", "mensenhandelmonitor", '"Koffer Verkeerd"', "geldezels", ""]
+    expected = {q: api_search(service, q) for q in queries}
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda q: (q, api_search(service, q)), queries * 8))
+    assert all(answer == expected[q] for q, answer in answers)
+
+
+def test_a_replaced_generation_is_freed_with_its_caches(tmp_path):
+    import gc
+    import weakref
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Handreiking buurtpreventie\n\nAlles over buurtpreventie in de wijk en meer tekst "
+                                  "zodat dit een echte sectie wordt met voldoende inhoud voor de index.\n", encoding="utf-8")
+    build_index(corpus, tmp_path / "ix")
+    svc = SearchService(tmp_path / "ix")
+    api_search(svc, "buurtpreventi")                       # fills the correction and snippet caches
+    old_generation, old_lexicon = weakref.ref(svc.generation), weakref.ref(svc.lexicon)
+    searcher = svc.generation.searcher()
+    build_index(corpus, tmp_path / "ix")
+    api_search(svc, "buurtpreventie")
+    gc.collect()
+    assert old_generation() is None and old_lexicon() is None
+    assert searcher.is_closed
+    svc.close()
