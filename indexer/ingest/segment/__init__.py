@@ -1,0 +1,37 @@
+"""Stage 3, segment: split a normalised report into the sections a professional wants as hits.
+
+A section is one topic (a theme or subject heading) and, inside a topic, one report part:
+the past year (jaarverslag), the coming year (jaarplan), a multi-year goal, or a finance
+table (jaarrekening / begroting). The segmenter reads the document as a stream of units
+(headings, year markers, paragraphs) and handles the layouts seen in the corpus:
+
+* headings before their text (Markdown, 'Thema: X', short title lines);
+* numbered headings printed *after* the text they head (PDF margin columns);
+* year markers ('2024', 'Terugblik 2021', 'Actieagenda 2022', 'Meerjarendoel') that split
+  a topic into parts, and continuation headings ('/Mensenhandel', 'X - vervolg');
+* topics whose heading was an image: their title is recovered from the table of contents.
+"""
+from __future__ import annotations
+
+from ..normalise import two_column_heading
+from ..records import NormalisedDocument, SectionRecord
+from .assemble import sections_from_topics
+from .leading import ReportSegmenter
+from .titles import recover_titles, toc_candidates
+from .topics import looks_ahead
+from .trailing import headings_trail, segment_trailing
+from .units import read_units
+
+# Names imported from ``indexer.ingest.segment`` elsewhere (the pipeline and tests/test_segment.py).
+__all__ = ["looks_ahead", "read_units", "segment_report", "toc_candidates", "two_column_heading"]
+
+
+def segment_report(doc: NormalisedDocument) -> list[SectionRecord]:
+    """Stage entry point: a normalised document in, its sections out (unclassified)."""
+    units = read_units(doc.text)
+    if headings_trail(units):
+        topics = segment_trailing(doc, units)
+    else:
+        topics = ReportSegmenter(doc).run(units)
+        recover_titles(topics, doc.text)
+    return sections_from_topics(doc, topics)

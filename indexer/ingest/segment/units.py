@@ -1,0 +1,120 @@
+"""Units: the stream a normalised report is read as (headings, year markers, goal markers, paragraphs).
+
+A line becomes a unit by its shape alone; which topic or report part it belongs to is
+decided later by a strategy (``leading`` or ``trailing``).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ...analysis import STOP_WORDS
+from ..normalise import PAGE_BREAK, two_column_heading
+
+YEAR_MARKER = re.compile(r"^(?:(terugblik|actieagenda)\s+)?((?:19|20)\d\d)$", re.IGNORECASE)
+COLUMN_YEARS = re.compile(r"^((?:19|20)\d\d)\s+((?:19|20)\d\d)$")
+GOAL_MARKER = re.compile(r"^meerjarendoel$", re.IGNORECASE)
+NUMBERED = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+(\S.*)$")
+MARKDOWN_HEADING = re.compile(r"^#{1,4}\s+(.+)$")
+THEMA_HEADING = re.compile(r"^thema:\s*(.+)$", re.IGNORECASE)
+FINANCE_HEADING = re.compile(r"^(jaarrekening|begroting|realisatie|financi[eë]n)\b", re.IGNORECASE)
+AMOUNT_END = re.compile(r"(?:€\s*)?\d{1,3}(?:\.\d{3})+(?:,\d+)?\s*$|\bpm$|€$")
+
+
+@dataclass
+class Unit:
+    """One element of a page: a heading, a year marker, a goal marker or a paragraph."""
+
+    kind: str                  # heading, year, goal, columns, para
+    text: str
+    strength: str = ""         # for headings: strong, weak, numbered, continuation, finance
+    year: int | None = None
+    label: str = ""            # for years: terugblik / actieagenda / ''
+    number: str = ""           # for numbered headings
+    page: int = 0
+
+
+def is_short_line(line: str) -> bool:
+    """Could this line be a heading by its shape: short, no final punctuation, no amount, no tab."""
+    words = line.split()
+    return (
+        0 < len(words) <= 9 and len(line) <= 70 and "\t" not in line
+        and not line.startswith("- ") and re.match(r"^[\"'(/]?[A-ZÀ-Þ0-9]", line) is not None
+        and not re.search(r"[.,;:]$", line) and re.search(r"[A-Za-zÀ-ÿ]{3}", line) is not None
+        and not AMOUNT_END.search(line)
+    )
+
+
+def read_units(text: str) -> list[Unit]:
+    """Turn normalised text into units, page by page."""
+    units: list[Unit] = []
+    for page_no, page in enumerate(text.split(PAGE_BREAK)):
+        lines = page.split("\n")
+        i = 0
+        paragraph: list[str] = []
+
+        def flush() -> None:
+            if paragraph:
+                units.append(Unit("para", "\n".join(paragraph), page=page_no))
+                paragraph.clear()
+
+        while i < len(lines):
+            line = lines[i].strip()
+            prev_blank = i == 0 or not lines[i - 1].strip()
+            nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+            unit = classify_line(line, prev_blank, nxt)
+            if unit is None:
+                if line:
+                    paragraph.append(line)
+                else:
+                    flush()
+                i += 1
+                continue
+            flush()
+            i += 1
+            if unit.strength == "numbered":  # headings wrapped over up to three short lines
+                while i < len(lines) and 0 < len(lines[i].strip()) <= 30 and not NUMBERED.match(lines[i].strip()) \
+                        and not lines[i].strip().endswith(".") and len(unit.text) < 60:
+                    unit.text += " " + lines[i].strip()
+                    i += 1
+            unit.page = page_no
+            units.append(unit)
+        flush()
+    return units
+
+
+def classify_line(line: str, prev_blank: bool, next_line: str) -> Unit | None:
+    """A structural unit for this line, or None when it is ordinary text."""
+    if not line:
+        return None
+    if m := COLUMN_YEARS.match(line):
+        return Unit("columns", line, year=int(m.group(1)))
+    if m := YEAR_MARKER.match(line):
+        return Unit("year", line, year=int(m.group(2)), label=(m.group(1) or "").lower())
+    if GOAL_MARKER.match(line):
+        return Unit("goal", line)
+    if m := MARKDOWN_HEADING.match(line):
+        return Unit("heading", m.group(1).strip(), "strong")
+    if m := THEMA_HEADING.match(line):
+        return Unit("heading", m.group(1).strip(), "strong")
+    if line.startswith("/") and (is_short_line(line[1:]) or re.fullmatch(r"/[a-z]{5,}", line)):
+        return Unit("heading", line[1:].strip(), "continuation")      # '/hnensenhandel': OCR-damaged too
+    if halves := two_column_heading(line):
+        return Unit("heading", halves, "columns")
+    if continues_as_paragraph(line, next_line):
+        return None
+    if (m := NUMBERED.match(line)) and is_short_line(m.group(2)) and len(line) <= 60 and not YEAR_MARKER.match(line):
+        return Unit("heading", m.group(2).strip(), "numbered", number=m.group(1))
+    if not prev_blank or not is_short_line(line):
+        return None
+    if FINANCE_HEADING.match(line):
+        return Unit("heading", line, "finance")
+    if next_line and is_short_line(next_line) and not next_line.startswith("- "):
+        return None  # a run of short lines is a signature, address or list, not a heading
+    return Unit("heading", line, "weak")
+
+
+def continues_as_paragraph(line: str, next_line: str) -> bool:
+    """The first line of a wrapped paragraph: the sentence runs on into the next line."""
+    last_word = line.split()[-1].lower() if line.split() else ""
+    return bool(re.match(r"^[a-zà-ÿ0-9(]", next_line)) or last_word in STOP_WORDS or line.endswith("-")
