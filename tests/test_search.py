@@ -172,13 +172,18 @@ def test_untrusted_text_is_escaped_in_snippets(tmp_path):
     svc.close()
 
 
-def test_searcher_is_reused_and_refreshed_after_a_reindex(tmp_path):
+def one_document_index(tmp_path):
+    """A corpus of one small document, its index built, and a service on it."""
     corpus = tmp_path / "c"
     corpus.mkdir()
     (corpus / "a.txt").write_text("Handreiking buurtpreventie\n\nAlles over buurtpreventie in de wijk en meer tekst "
                                   "zodat dit een echte sectie wordt met voldoende inhoud voor de index.\n", encoding="utf-8")
     build_index(corpus, tmp_path / "ix")
-    svc = SearchService(tmp_path / "ix")
+    return corpus, SearchService(tmp_path / "ix")
+
+
+def test_searcher_is_reused_and_refreshed_after_a_reindex(tmp_path):
+    corpus, svc = one_document_index(tmp_path)
     generation, searcher = svc.generation, svc.generation.searcher()
     assert api_search(svc, "buurtpreventie")["total"] == 1
     assert svc.generation is generation and svc.generation.searcher() is searcher   # no new searcher per request
@@ -209,10 +214,10 @@ def test_index_of_the_corpus_is_built_in_a_temp_dir(index_dir):
 
 
 def test_concurrent_searches_answer_as_sequential_ones(service):
-    queries = ["RCTM", "woonoverlast arbeidsmigranten", "mensenhandelmonitor", '"Koffer Verkeerd"', "geldezels", ""]
-    expected = {q: api_search(service, q) for q in queries}
     from concurrent.futures import ThreadPoolExecutor
 
+    queries = ["RCTM", "woonoverlast arbeidsmigranten", "mensenhandelmonitor", '"Koffer Verkeerd"', "geldezels", ""]
+    expected = {q: api_search(service, q) for q in queries}
     with ThreadPoolExecutor(max_workers=8) as pool:
         answers = list(pool.map(lambda q: (q, api_search(service, q)), queries * 8))
     assert all(answer == expected[q] for q, answer in answers)
@@ -222,12 +227,7 @@ def test_a_replaced_generation_is_freed_with_its_caches(tmp_path):
     import gc
     import weakref
 
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    (corpus / "a.txt").write_text("Handreiking buurtpreventie\n\nAlles over buurtpreventie in de wijk en meer tekst "
-                                  "zodat dit een echte sectie wordt met voldoende inhoud voor de index.\n", encoding="utf-8")
-    build_index(corpus, tmp_path / "ix")
-    svc = SearchService(tmp_path / "ix")
+    corpus, svc = one_document_index(tmp_path)
     api_search(svc, "buurtpreventi")                       # fills the correction and snippet caches
     old_generation, old_lexicon = weakref.ref(svc.generation), weakref.ref(svc.lexicon)
     searcher = svc.generation.searcher()
