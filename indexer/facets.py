@@ -12,7 +12,8 @@ from .themes import theme_labels
 
 TYPE_LABELS = {
     "jaarverslag": "Jaarverslag", "jaarplan": "Jaarplan", "jaarrekening": "Jaarrekening", "begroting": "Begroting",
-    "handreiking": "Handreiking", "factsheet": "Factsheet", "nieuws": "Nieuws", "rapport": "Rapport", "overig": "Overig",
+    "handreiking": "Handreiking", "factsheet": "Factsheet", "nieuws": "Nieuws", "rapport": "Rapport",
+    "regelgeving": "Regelgeving", "vergaderstuk": "Vergaderstuk", "overig": "Overig",
 }
 TYPES = tuple(TYPE_LABELS)
 

@@ -14,6 +14,7 @@ from .analysis import Decompounder, dutch_analyzer
 LEXICON_FILE = "lexicon.json"
 TEXT_FIELDS = ("title", "doc_title", "text")        # the searched fields, in this order
 GENERATION_INFIX = ".gen-"
+COMPLETE_MARKER = "complete"                     # written last: a generation without it is partial
 
 
 def build_schema(decompounder: Decompounder | None, stemming: bool = True) -> Schema:
@@ -37,6 +38,11 @@ def build_schema(decompounder: Decompounder | None, stemming: bool = True) -> Sc
 def generations(index_dir: Path) -> list[Path]:
     """The generation directories of an index path, oldest first."""
     return sorted(index_dir.parent.glob(index_dir.name + GENERATION_INFIX + "*"))
+
+
+def is_complete(generation: Path) -> bool:
+    """Was this generation written to the end (and so may be served or kept as a fallback)?"""
+    return (generation / COMPLETE_MARKER).exists()
 
 
 def new_generation_path(index_dir: Path, stamp: int) -> Path:

@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 from indexer.facets import FACETS
+from indexer.ingest.build import MAX_SHRINK
+from indexer.ingest.corpus import Limits
 
 from .settings import SETTINGS_BY_NAME, SettingsError, settings_help, setting_value
 
@@ -24,14 +26,23 @@ def default(name: str) -> str:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    """Build the index from scratch and print a summary."""
+    """Build the index from scratch and print a summary; a refused build leaves the live index as it was."""
     from indexer.ingest.build import build_index
+    from indexer.ingest.corpus import Limits
+    from indexer.ingest.generations import BuildRefused
+    from indexer.ingest.manifest import ManifestError
 
     corpus = Path(args.corpus)
     if not corpus.is_dir():
         print(f"error: corpus directory {corpus} does not exist", file=sys.stderr)
         return 2
-    report = build_index(corpus, Path(args.index))
+    limits = Limits(max_bytes=int(args.max_file_mb * 1024 * 1024), max_seconds=args.max_file_seconds)
+    try:
+        report = build_index(corpus, Path(args.index), limits=limits, max_shrink=args.max_shrink,
+                             allow_shrink=args.allow_shrink)
+    except (BuildRefused, ManifestError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     print(f"documents: {report.documents}")
     print(f"sections:  {report.sections} ({report.duplicates_folded} duplicate sections folded)")
     for doc_id, count in sorted(report.sections_per_document.items()):
@@ -40,6 +51,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     for name, reason in report.skipped:
         print(f"  {name}: {reason}")
     print(f"seconds:   {report.seconds:.2f}")
+    print(f"{report.documents} van {report.files} bestanden geïndexeerd")
     return 0
 
 
@@ -144,6 +156,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help="build the index of a corpus from scratch")
     p.add_argument("--corpus", default=default("CORPUS_DIR"))
     p.add_argument("--index", default=default("INDEX_DIR"))
+    p.add_argument("--max-file-mb", type=float, default=Limits().max_bytes / 1024 / 1024,
+                   help="skip (and report) files larger than this")
+    p.add_argument("--max-file-seconds", type=float, default=Limits().max_seconds,
+                   help="skip (and report) files whose reading takes longer than this")
+    p.add_argument("--max-shrink", type=float, default=MAX_SHRINK,
+                   help="refuse a build that drops more than this share of the live index's documents")
+    p.add_argument("--allow-shrink", action="store_true", help="build even if documents would be dropped")
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("serve", help="serve the search page and JSON API")

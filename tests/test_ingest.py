@@ -1,5 +1,5 @@
 """ingestion: new documents without manifest entries, HTML and PDF, broken files skipped with reasons."""
-from indexer.ingest.extract import html_to_text
+from indexer.ingest.markup import html_to_text
 from indexer.ingest.build import build_index
 from indexer.ingest.pipeline import ingest_corpus
 from indexer.search import SearchService
@@ -60,7 +60,7 @@ def test_new_documents_of_every_format_are_indexed_and_broken_ones_skipped(small
 
 
 def test_html_extraction_keeps_structure():
-    text = html_to_text("<h2>Kop</h2><p>Tekst met <a href='/x'>link</a>.</p><script>bad()</script><li>punt</li>")
+    text, _title = html_to_text("<h2>Kop</h2><p>Tekst met <a href='/x'>link</a>.</p><script>bad()</script><li>punt</li>")
     assert text == "## Kop\n\nTekst met [link](/x).\n\n- punt"
 
 

@@ -1,13 +1,12 @@
 """Stage 6, index: write sections into a Whoosh index on disk, next to its lexicon.
 
 Each build writes a fresh *generation* directory and then atomically repoints the
-index path (a symlink) at it, so searchers keep serving the old generation while
-staff reindex, and pick up the new one when they next check.
+index path (a symlink) at it (see generations.py), so searchers keep serving the old
+generation while staff reindex, and pick up the new one when they next check.
 """
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import time
 from collections import Counter
@@ -17,11 +16,14 @@ from whoosh import index as whoosh_index
 
 from ..acronyms import merged_acronyms
 from ..analysis import Decompounder, surface_words
-from ..schema import LEXICON_FILE, build_schema, generations, new_generation_path
+from ..schema import LEXICON_FILE, build_schema, new_generation_path
+from .corpus import Limits
+from .generations import build_lock, check_shrink, mark_complete, remove_partial, swap_generation
 from .pipeline import ingest_corpus
 from .records import IngestReport, SectionRecord
 
 WORD_LIST_SIZE = 40_000
+MAX_SHRINK = 0.25        # a build that would drop more of the live documents is refused
 
 
 def vocabulary_for(sections: list[SectionRecord]) -> Counter:
@@ -67,41 +69,40 @@ def write_generation(target: Path, sections: list[SectionRecord], lexicon: dict,
     (target / LEXICON_FILE).write_text(json.dumps(lexicon, ensure_ascii=False), encoding="utf-8")
 
 
-def swap_generation(index_dir: Path, generation: Path) -> None:
-    """Point index_dir (a symlink) at the new generation atomically; keep one older generation."""
-    if index_dir.exists() and not index_dir.is_symlink():
-        shutil.rmtree(index_dir)          # a plain directory from an older layout
-    temporary = index_dir.with_name(index_dir.name + ".swap")
-    if temporary.is_symlink() or temporary.exists():
-        temporary.unlink()
-    temporary.symlink_to(generation.name)
-    os.replace(temporary, index_dir)
-    for old in generations(index_dir)[:-2]:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def build_index(corpus_dir: Path, index_dir: Path, stemming: bool = True, compounds: bool = True) -> IngestReport:
+def build_index(corpus_dir: Path, index_dir: Path, stemming: bool = True, compounds: bool = True,
+                limits: Limits = Limits(), max_shrink: float = MAX_SHRINK, allow_shrink: bool = False) -> IngestReport:
     """Build the index of a corpus from scratch; searchers see it once it is complete.
 
+    Raises BuildRefused (the live index untouched) when another build runs or the new index
+    would lose too much; any other exception is a bug, and the live index is untouched too.
     ``stemming`` and ``compounds`` are switched off only to measure what they add.
     """
-    docs, sections, report = ingest_corpus(corpus_dir)
-    started = time.perf_counter()
-    words = vocabulary_for(sections)
-    parts = part_vocabulary(words)
-    lexicon = {
-        "words": dict(words),
-        "parts": parts,
-        "acronyms": merged_acronyms([d.text for d in docs]),
-        "titles": sorted({s.title for s in sections}),
-        "documents": {d.meta.doc_id: {"title": d.meta.title, "url": d.meta.url} for d in docs},
-        "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
-        "analysis": {"stemming": stemming, "compounds": compounds},
-    }
     index_dir = index_dir.absolute()
     index_dir.parent.mkdir(parents=True, exist_ok=True)
-    generation = new_generation_path(index_dir, time.time_ns())
-    write_generation(generation, sections, lexicon, Decompounder(parts) if compounds else None, stemming)
-    swap_generation(index_dir, generation)
+    with build_lock(index_dir):
+        remove_partial(index_dir)
+        docs, sections, report = ingest_corpus(corpus_dir, limits)
+        check_shrink(index_dir, report.documents, max_shrink, allow_shrink)
+        started = time.perf_counter()
+        words = vocabulary_for(sections)
+        parts = part_vocabulary(words)
+        lexicon = {
+            "words": dict(words),
+            "parts": parts,
+            "acronyms": merged_acronyms([d.text for d in docs]),
+            "titles": sorted({s.title for s in sections}),
+            "documents": {d.meta.doc_id: {"title": d.meta.title, "url": d.meta.url, "path": d.meta.path}
+                          for d in docs},
+            "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "analysis": {"stemming": stemming, "compounds": compounds},
+        }
+        generation = new_generation_path(index_dir, time.time_ns())
+        try:
+            write_generation(generation, sections, lexicon, Decompounder(parts) if compounds else None, stemming)
+            mark_complete(generation)
+        except BaseException:
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
+        swap_generation(index_dir, generation)
     report.seconds += time.perf_counter() - started
     return report

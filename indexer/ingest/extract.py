@@ -1,82 +1,133 @@
-"""Stage 1, extract: read a corpus file into plain text with its structure kept.
+"""Stage 1, extract: read a corpus file into Markdown-like text plus its own title evidence.
 
-Text and Markdown-like files are read as they are. HTML headings become Markdown
-headings and links become `[text](url)`, so the later stages treat every source alike.
-PDF text comes from pdfminer.six with pages separated by form feeds.
+Every format becomes the same shape: `#` headings, `- ` list items, `[text](url)` links,
+form feeds between PDF pages. Each reader also returns the title the format itself
+declares (HTML og:title/<title>/h1, Markdown front matter or first heading, PDF metadata),
+so no later stage has to guess a title from the first line of text.
+
+Any failure of a parser on one file is that file's problem: it raises ExtractionError
+with a reason for people, and the build goes on without the file.
 """
 from __future__ import annotations
 
 import re
+import signal
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-from .records import DocumentMeta, ExtractedDocument
+from .corpus import CorpusFile, Limits
+from .decode import NotText, decode_text
+from .markup import html_to_text, markdown_title, tidy_markdown
+
+MIN_TEXT_CHARS = 20
 
 
 class ExtractionError(Exception):
     """A document that cannot be read; the message is the reason shown in the index report."""
 
 
+@dataclass(frozen=True)
+class Extraction:
+    """A document's text and the title its format declares ('' when it declares none)."""
+
+    text: str
+    title: str = ""
+
+
 def read_text_file(path: Path) -> str:
-    """Decode a text file as UTF-8 (falling back to cp1252, the other encoding seen in the wild)."""
-    raw = path.read_bytes()
-    if b"\x00" in raw[:4096]:
-        raise ExtractionError("binair bestand, geen tekst")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ExtractionError("onbekende tekstcodering")
+    """Decode a text file (UTF-8, UTF-16 with BOM, cp1252); binary files raise ExtractionError."""
+    try:
+        return decode_text(path.read_bytes())
+    except NotText as exc:
+        raise ExtractionError(str(exc)) from None
 
 
-def html_to_text(html: str) -> str:
-    """Visible text of an HTML page, headings as '# ', list items as '- ', links as [text](url)."""
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(["script", "style", "nav", "header", "footer", "noscript", "form"]):
-        tag.decompose()
-    for link in soup.find_all("a", href=True):
-        link.replace_with(f"[{link.get_text(' ', strip=True)}]({link['href']})")
-    blocks: list[str] = []
-    for element in soup.find_all(["h1", "h2", "h3", "h4", "p", "li", "td", "pre"]):
-        text = re.sub(r"\s+", " ", element.get_text()).strip()
-        if not text:
-            continue
-        if element.name in ("h1", "h2", "h3", "h4"):
-            blocks.append("#" * int(element.name[1]) + " " + text)
-        elif element.name == "li":
-            blocks.append("- " + text)
-        else:
-            blocks.append(text)
-    return "\n\n".join(blocks)
+def read_markdown(path: Path) -> Extraction:
+    text = tidy_markdown(read_text_file(path))
+    return Extraction(text, markdown_title(text))
 
 
-def pdf_to_text(path: Path) -> str:
-    """Text of a PDF in reading order, one form feed between pages."""
+def read_html(path: Path) -> Extraction:
+    text, title = html_to_text(read_text_file(path))
+    return Extraction(text, title)
+
+
+def read_plain(path: Path) -> Extraction:
+    return Extraction(read_text_file(path))
+
+
+def read_pdf(path: Path) -> Extraction:
+    """Text of a PDF in reading order (one form feed between pages) and its metadata title."""
     from pdfminer.high_level import extract_text
-    from pdfminer.pdfparser import PDFSyntaxError
 
     try:
-        return extract_text(str(path))
-    except (PDFSyntaxError, ValueError, TypeError, KeyError) as exc:
-        raise ExtractionError(f"PDF onleesbaar: {exc}") from exc
+        text = extract_text(str(path))
+    except TimeLimit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any parser failure (PSEOF, PDFSyntaxError, ...) skips this file
+        raise ExtractionError(f"PDF onleesbaar: {type(exc).__name__} {exc}".strip()) from exc
+    return Extraction(text, pdf_title(path))
+
+
+def pdf_title(path: Path) -> str:
+    """The Title of a PDF's document information, when it is a real title (not a file name)."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.utils import decode_text as pdf_string
+
+    try:
+        with path.open("rb") as handle:
+            info = PDFDocument(PDFParser(handle)).info
+    except Exception:  # noqa: BLE001 - metadata is optional; the text was readable
+        return ""
+    raw = next((entry.get("Title") for entry in info if entry.get("Title")), b"")
+    title = pdf_string(raw) if isinstance(raw, bytes) else str(raw)
+    title = re.sub(r"\s+", " ", title).strip()
+    if not re.search(r"[A-Za-zÀ-ÿ]{3}", title) or re.search(r"\.(docx?|pdf|indd|odt)$|^microsoft|^untitled", title, re.I):
+        return ""
+    return title
+
+
+READERS = {".pdf": read_pdf, ".html": read_html, ".htm": read_html, ".md": read_markdown,
+           ".markdown": read_markdown, ".txt": read_plain}
+
+
+def extract(file: CorpusFile, limits: Limits) -> Extraction:
+    """Read one corpus file within the limits; raises ExtractionError with a reason for people."""
+    if file.size > limits.max_bytes:
+        raise ExtractionError(f"te groot ({file.size / 1e6:.1f} MB; maximaal {limits.max_bytes / 1e6:.0f} MB)")
+    with time_limit(limits.max_seconds):
+        extraction = READERS[file.path.suffix.lower()](file.path)
+    if len(extraction.text.strip()) < MIN_TEXT_CHARS:
+        raise ExtractionError("geen tekst gevonden")
+    return extraction
 
 
 def extract_text(path: Path) -> str:
-    """Read one corpus file as text; raises ExtractionError with a reason for people when it cannot."""
-    suffix = path.suffix.lower()
-    if suffix == ".pdf":
-        text = pdf_to_text(path)
-    elif suffix in (".html", ".htm"):
-        text = html_to_text(read_text_file(path))
-    else:
-        text = read_text_file(path)
-    if len(text.strip()) < 20:
-        raise ExtractionError("geen tekst gevonden")
-    return text
+    """The text of one file, for tools and tests that need no title (no limits)."""
+    return READERS[path.suffix.lower()](path).text
 
 
-def extract_document(path: Path, meta: DocumentMeta) -> ExtractedDocument:
-    """Stage entry point: a corpus file and its metadata in, its text out."""
-    return ExtractedDocument(meta=meta, text=extract_text(path))
+class TimeLimit(ExtractionError):
+    pass
+
+
+@contextmanager
+def time_limit(seconds: float):
+    """Interrupt a parser that runs longer than ``seconds`` (only in the main thread, where signals work)."""
+    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TimeLimit(f"lezen duurde te lang (meer dan {seconds:.0f} s)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

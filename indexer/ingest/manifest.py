@@ -1,6 +1,8 @@
 """The corpus manifest: per-document metadata that staff edit (corpus/manifest.toml).
 
-A document without an entry is still indexed, with metadata inferred from its text.
+A document without an entry is still indexed, with metadata inferred from the document.
+A broken manifest stops the build with a message naming the file, the line, what is
+wrong and what is expected: staff fix it and run again.
 """
 from __future__ import annotations
 
@@ -8,75 +10,72 @@ import re
 import tomllib
 from pathlib import Path
 
-from .records import DocumentMeta
-from ..text_utils import slugify
+from ..facets import TYPES
+from .corpus import MANIFEST_FILE
 
-SUPPORTED_SUFFIXES = {".txt", ".md", ".html", ".htm", ".pdf"}
-DEFAULT_ORGANISATION = "VeiligheidsAlliantie regio Rotterdam"
-KNOWN_ORGANISATIONS = {
-    "veiligheidscoalitie midden-nederland": "Veiligheidscoalitie Midden-Nederland",
-    "veiligheidsalliantie": "VeiligheidsAlliantie regio Rotterdam",
-}
+FIELDS = {"file": str, "id": str, "title": str, "organisation": str, "kind": str, "years": list, "url": str}
+EXPECTED = ("[[document]] entries with file = \"name in the corpus\" and optionally "
+            "id, title, organisation, kind, years = [2024, 2025], url")
+
+
+class ManifestError(ValueError):
+    """What is wrong with manifest.toml, for the person who edits it."""
 
 
 def load_manifest(corpus_dir: Path) -> dict[str, dict]:
-    """Read manifest.toml entries keyed by file name; an absent manifest means no entries."""
-    path = corpus_dir / "manifest.toml"
+    """Manifest entries keyed by file name (relative to the corpus); no manifest means no entries."""
+    path = corpus_dir / MANIFEST_FILE
     if not path.exists():
         return {}
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return {entry["file"]: entry for entry in data.get("document", [])}
+    source = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
+        raise ManifestError(f"{path}: {exc}. Expected TOML: {EXPECTED}.") from None
+    entries: dict[str, dict] = {}
+    ids: dict[str, str] = {}
+    for number, entry in enumerate(data.get("document", []), 1):
+        problem = entry_problem(entry)
+        if problem:
+            line = line_of(source, entry, number)
+            raise ManifestError(f"{path}, line {line}: document {number}: {problem}. Expected: {EXPECTED}.")
+        if entry["file"] in entries or entry.get("id") in ids:
+            line = line_of(source, entry, number)
+            raise ManifestError(f"{path}, line {line}: document {number}: file or id used twice "
+                                f"('{entry['file']}'). Expected: one entry per file, unique ids.")
+        entries[entry["file"]] = entry
+        if entry.get("id"):
+            ids[entry["id"]] = entry["file"]
+    unknown = sorted(set(data) - {"document"})
+    if unknown:
+        raise ManifestError(f"{path}: unknown table(s) {', '.join(unknown)}. Expected: {EXPECTED}.")
+    return entries
 
 
-def corpus_files(corpus_dir: Path) -> list[Path]:
-    """Every document file in the corpus directory, in a stable order."""
-    return sorted(p for p in corpus_dir.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+def entry_problem(entry: dict) -> str:
+    """What is wrong with one [[document]] entry, or ''."""
+    if "file" not in entry:
+        return "'file' is missing"
+    for key, value in entry.items():
+        if key not in FIELDS:
+            return f"unknown key '{key}' (known: {', '.join(FIELDS)})"
+        if not isinstance(value, FIELDS[key]):
+            return f"'{key}' must be a {FIELDS[key].__name__}, not {value!r}"
+    if "kind" in entry and entry["kind"] not in TYPES:
+        return f"kind '{entry['kind']}' is not one of {', '.join(TYPES)}"
+    if "years" in entry and not all(isinstance(y, int) and 1900 <= y <= 2100 for y in entry["years"]):
+        return f"years must be a list of years such as [2024, 2025], not {entry['years']!r}"
+    if "id" in entry and not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", entry["id"]):
+        return f"id '{entry['id']}' may hold only a-z, 0-9 and single hyphens"
+    return ""
 
 
-def document_meta(path: Path, corpus_dir: Path, entry: dict | None, sample_text: str) -> DocumentMeta:
-    """Metadata for one file: the manifest entry where there is one, else inferred from the text."""
-    entry = entry or {}
-    title = entry.get("title") or infer_title(sample_text, path)
-    years = tuple(entry.get("years") or infer_years(title + "\n" + sample_text[:3000]))
-    return DocumentMeta(
-        doc_id=entry.get("id") or slugify(title, 50),
-        path=str(path.relative_to(corpus_dir)),
-        title=title,
-        organisation=entry.get("organisation") or infer_organisation(sample_text),
-        kind=entry.get("kind") or infer_kind(title),
-        years=years,
-        url=entry.get("url", ""),
-    )
-
-
-def infer_title(text: str, path: Path) -> str:
-    """The first substantial line, else the file name."""
-    for line in text.splitlines():
-        line = line.strip().lstrip("#").strip()
-        if 4 <= len(line) <= 120 and re.search(r"[A-Za-z]{3}", line):
-            return line
-    return path.stem.replace("_", " ")
-
-
-def infer_years(text: str) -> list[int]:
-    """Report years named near the start: 'Jaarverslag 2021 / Jaarplan 2022' -> [2021, 2022]."""
-    years = sorted({int(y) for y in re.findall(r"\b(20[0-4]\d|19[89]\d)\b", text)})
-    counts = {y: text.count(str(y)) for y in years}
-    top = sorted(sorted(counts, key=counts.get, reverse=True)[:2])
-    return top[:2]
-
-
-def infer_organisation(text: str) -> str:
-    """The partnership that most often names itself in the text."""
-    folded = text.lower()
-    best = max(KNOWN_ORGANISATIONS, key=folded.count)
-    return KNOWN_ORGANISATIONS[best] if folded.count(best) else DEFAULT_ORGANISATION
-
-
-def infer_kind(title: str) -> str:
-    """Document type from its title."""
-    folded = title.lower()
-    for kind in ("handreiking", "factsheet", "nieuws", "rapport", "jaarplan", "jaarverslag", "actieagenda"):
-        if kind in folded:
-            return "jaarverslag" if kind in ("jaarplan", "actieagenda") else kind
-    return "overig"
+def line_of(source: str, entry: dict, number: int) -> int:
+    """The line of the entry's file = ... in the manifest (else of its [[document]] header)."""
+    lines = source.split("\n")
+    if "file" in entry:
+        for i, line in enumerate(lines, 1):
+            if re.match(r"\s*file\s*=", line) and entry["file"] in line:
+                return i
+    headers = [i for i, line in enumerate(lines, 1) if line.strip() == "[[document]]"]
+    return headers[number - 1] if number <= len(headers) else 1

@@ -1,48 +1,58 @@
-"""The ingestion pipeline: corpus files -> classified, de-duplicated sections."""
+"""The ingestion pipeline: corpus files -> classified, de-duplicated sections.
+
+Error policy, so that nothing is lost silently and no bug passes as a skipped file:
+- a file that cannot be read (unsupported, too large, binary, a parser error, too slow)
+  is skipped and reported with its reason; the other files are still ingested;
+- an exception in our own stages after extraction is a bug: it propagates, the build
+  fails loudly and the live index stays as it was.
+"""
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
 from .classify import classify_section
+from .corpus import CorpusFile, Limits, scan_corpus
 from .dedupe import fold_duplicates
-from .extract import ExtractionError, extract_text
-from .manifest import corpus_files, document_meta, load_manifest
+from .extract import ExtractionError, extract
+from .manifest import load_manifest
+from .metadata import document_meta
 from .normalise import normalise_document
 from .records import ExtractedDocument, IngestReport, NormalisedDocument, SectionRecord
 from .segment import segment_report
 
 
-def ingest_corpus(corpus_dir: Path) -> tuple[list[NormalisedDocument], list[SectionRecord], IngestReport]:
-    """Run extract -> normalise -> segment -> classify -> dedupe over every corpus file.
+class DuplicateDocumentId(RuntimeError):
+    """Two files were given one id (by the manifest): the build cannot tell them apart."""
 
-    A document that fails at any stage is skipped with its reason in the report;
-    the others are still ingested.
-    """
+
+def ingest_corpus(corpus_dir: Path, limits: Limits = Limits()
+                  ) -> tuple[list[NormalisedDocument], list[SectionRecord], IngestReport]:
+    """Run extract -> normalise -> segment -> classify -> dedupe over every corpus file."""
     started = time.perf_counter()
-    report = IngestReport()
     manifest = load_manifest(corpus_dir)
+    files, refused = scan_corpus(corpus_dir)
+    report = IngestReport(files=len(files) + len(refused), skipped=list(refused))
     docs: list[NormalisedDocument] = []
     sections: list[SectionRecord] = []
-    seen_ids: set[str] = set()
-    for path in corpus_files(corpus_dir):
-        name = str(path.relative_to(corpus_dir))
+    owners: dict[str, str] = {}
+    for file in files:
         try:
-            text = extract_text(path)
-            meta = document_meta(path, corpus_dir, manifest.get(name), text)
-            if meta.doc_id in seen_ids:
-                raise ExtractionError(f"dubbel document-id '{meta.doc_id}'")
-            doc = normalise_document(ExtractedDocument(meta, text))
-            doc_sections = [classify_section(s, meta) for s in segment_report(doc)]
-            if not doc_sections:
-                raise ExtractionError("geen secties gevonden")
-        except (ExtractionError, OSError, ValueError, KeyError) as exc:
-            report.skipped.append((name, str(exc)))
+            extraction = extract(file, limits)
+        except ExtractionError as exc:
+            report.skipped.append((file.name, str(exc)))
             continue
-        seen_ids.add(meta.doc_id)
+        doc, doc_sections = ingest_document(file, manifest.get(file.name), extraction)
+        if doc.meta.doc_id in owners:
+            raise DuplicateDocumentId(f"{file.name} and {owners[doc.meta.doc_id]} share the id '{doc.meta.doc_id}'")
+        if not doc_sections:
+            report.skipped.append((file.name, "geen secties gevonden"))
+            continue
+        owners[doc.meta.doc_id] = file.name
         docs.append(doc)
         sections.extend(doc_sections)
     sections, folded = fold_duplicates(docs, sections)
+    report.skipped.sort()
     report.documents = len(docs)
     report.sections = len(sections)
     report.duplicates_folded = folded
@@ -50,3 +60,10 @@ def ingest_corpus(corpus_dir: Path) -> tuple[list[NormalisedDocument], list[Sect
         report.sections_per_document[section.doc_id] = report.sections_per_document.get(section.doc_id, 0) + 1
     report.seconds = time.perf_counter() - started
     return docs, sections, report
+
+
+def ingest_document(file: CorpusFile, entry: dict | None, extraction) -> tuple[NormalisedDocument, list[SectionRecord]]:
+    """One readable document through normalise, segment and classify (a failure here is a bug)."""
+    meta = document_meta(file, entry, extraction)
+    doc = normalise_document(ExtractedDocument(meta, extraction.text))
+    return doc, [classify_section(s, meta) for s in segment_report(doc)]

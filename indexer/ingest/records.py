@@ -12,7 +12,7 @@ class DocumentMeta:
     path: str
     title: str
     organisation: str
-    kind: str = "jaarverslag"          # jaarverslag, handreiking, factsheet, nieuws, rapport, overig
+    kind: str = "jaarverslag"          # a document type of indexer.facets.TYPES
     years: tuple[int, ...] = ()        # report years: (verslag year, plan year) for annual reports
     url: str = ""
 
@@ -61,8 +61,9 @@ class SectionRecord:
 
 @dataclass
 class IngestReport:
-    """What an indexing run did: counted for people, skipped documents with reasons."""
+    """What an indexing run did: counted for people, skipped files with reasons."""
 
+    files: int = 0                     # every file under the corpus but the manifest
     documents: int = 0
     sections: int = 0
     duplicates_folded: int = 0

@@ -1,0 +1,46 @@
+"""Bytes of a text file to text: encodings seen in the wild, and binary files refused."""
+from __future__ import annotations
+
+import codecs
+import unicodedata
+
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+FALLBACKS = ("utf-8", "cp1252")
+MIN_TEXT_SHARE = 0.85      # of non-space characters: letters, digits and ordinary punctuation
+SAMPLE = 64 * 1024
+
+
+class NotText(ValueError):
+    """The bytes are not text in an encoding we read; the message is the reason (Dutch)."""
+
+
+def decode_text(raw: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16/32 with BOM, else cp1252; binary data raises NotText."""
+    for bom, encoding in BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError:
+                raise NotText(f"ongeldige {encoding.upper()}-tekst") from None
+    if b"\x00" in raw[:SAMPLE]:
+        raise NotText("binair bestand, geen tekst")
+    for encoding in FALLBACKS:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if looks_like_text(text[:SAMPLE]):
+            return text
+    raise NotText("binair bestand, geen tekst")
+
+
+def looks_like_text(sample: str) -> bool:
+    """Mostly letters, digits and punctuation: random bytes decoded as cp1252 are not."""
+    visible = [ch for ch in sample if not ch.isspace()]
+    if not visible:
+        return True
+    ordinary = sum(ch.isalnum() or (unicodedata.category(ch)[0] in "PS" and ch.isascii()) or ch in "€–—‘’“”…•"
+                   for ch in visible)
+    controls = sum(unicodedata.category(ch) == "Cc" for ch in sample if ch not in "\t\n\r\f")
+    return ordinary / len(visible) >= MIN_TEXT_SHARE and controls == 0

@@ -1,0 +1,122 @@
+"""What a document is, from the manifest where staff said so, else from the document itself.
+
+Title: the format's own title (HTML, Markdown, PDF metadata), else the first line that can
+be a title (never an HTML line, a dateline or a long formula), else the file name.
+Years: years in the title, else dates on the first page, else the years the first page
+names most. Type: words of the title from a table. Organisation: its own words.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+from ..text_utils import fold
+from .corpus import CorpusFile, document_id
+from .extract import Extraction
+from .records import DocumentMeta
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+FIRST_PAGE = 3000
+MAX_TITLE = 160
+YEAR = r"(?:19[89]\d|20[0-4]\d)"
+MONTHS = ("januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
+          "jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec")
+DATE = re.compile(rf"\b\d{{1,2}}\s+(?:{MONTHS})\.?\s+({YEAR})\b|\b({YEAR})-\d\d-\d\d\b|\b\d{{1,2}}-\d{{1,2}}-({YEAR})\b",
+                  re.IGNORECASE)
+DATELINE = re.compile(rf"^(?:\w+\s*[·|:–-]\s*)?(?:\w+dag\s+)?\d{{1,2}}\s+(?:{MONTHS})\.?\s+{YEAR}$", re.IGNORECASE)
+# Words in a title that say what kind of document it is; the first that matches decides.
+KINDS = (
+    ("handreiking", r"handreiking|handleiding|stappenplan|werkwijzer|toolkit|leidraad"),
+    ("factsheet", r"factsheet|feitenblad|infographic"),
+    ("nieuws", r"nieuws|persbericht|nieuwsbrief"),
+    ("vergaderstuk", r"raadsvoorstel|raadsinformatiebrief|raadsbrief|collegebesluit|agenda|notulen|besluitenlijst"
+                     r"|verslag van de vergadering|commissievergadering"),
+    ("regelgeving", r"^(?:wet|besluit|regeling|tijdelijke regeling|richtlijn|aanwijzing|circulaire|verordening"
+                    r"|beleidsregel|beleidsregels|instellingsbesluit|instellingsregeling|reglement)\b"
+                    r"|\bwet van \d|\bbesluit van \d|\bregeling van\b"),
+    ("jaarverslag", r"jaarverslag|jaarplan|actieagenda|jaarrapportage"),
+    ("rapport", r"rapport|monitor|onderzoek|evaluatie|analyse|beeld\b"),
+)
+
+
+def document_meta(file: CorpusFile, entry: dict | None, extraction: Extraction) -> DocumentMeta:
+    """Metadata for one file: the manifest entry where it says something, else inferred."""
+    entry = entry or {}
+    title = entry.get("title") or infer_title(extraction, file.path)
+    first_page = extraction.text[:FIRST_PAGE]
+    return DocumentMeta(
+        doc_id=entry.get("id") or document_id(file.name),
+        path=file.name,
+        title=title,
+        organisation=entry.get("organisation") or infer_organisation(first_page),
+        kind=entry.get("kind") or infer_kind(title),
+        years=tuple(entry.get("years") or infer_years(title, first_page)),
+        url=entry.get("url", ""),
+    )
+
+
+def infer_title(extraction: Extraction, path: Path) -> str:
+    """The format's own title, else the first line that can be a title, else the file name."""
+    if extraction.title and len(extraction.title) <= MAX_TITLE * 2:
+        return shorten(extraction.title)
+    for line in extraction.text.splitlines():
+        line = line.strip().lstrip("#").strip()
+        if could_be_title(line):
+            return shorten(line)
+    return file_title(path)
+
+
+def could_be_title(line: str) -> bool:
+    return (4 <= len(line) <= MAX_TITLE and re.search(r"[A-Za-zÀ-ÿ]{3}", line) is not None
+            and not line.startswith("<") and not DATELINE.match(line) and not line.startswith("- "))
+
+
+def shorten(title: str) -> str:
+    """A title of at most MAX_TITLE characters, cut at a word."""
+    title = re.sub(r"\s+", " ", title).strip()
+    if len(title) <= MAX_TITLE:
+        return title
+    return title[:MAX_TITLE].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+
+
+def file_title(path: Path) -> str:
+    """A title from a file name: 'handreiking_woonoverlast-2024' -> 'Handreiking woonoverlast 2024'."""
+    stem = path.stem if path.stem.lower() not in ("index", "readme") else path.parent.name or path.stem
+    words = re.sub(r"[_\-.+]+", " ", stem).strip()
+    return words[:1].upper() + words[1:] if words else path.name
+
+
+def infer_years(title: str, first_page: str) -> list[int]:
+    """Years in the title; else the years of dates on the first page; else the two it names most."""
+    in_title = sorted({int(y) for y in re.findall(rf"\b{YEAR}\b", title)})
+    if in_title:
+        return in_title[:2]
+    dated = [int(next(g for g in m.groups() if g)) for m in DATE.finditer(first_page)]
+    if dated:
+        return [max(set(dated), key=dated.count)]
+    years = sorted({int(y) for y in re.findall(rf"\b{YEAR}\b", first_page)})
+    counts = {y: first_page.count(str(y)) for y in years}
+    return sorted(sorted(counts, key=counts.get, reverse=True)[:2])
+
+
+def infer_kind(title: str) -> str:
+    """Document type from the words of its title (see KINDS), else 'overig'."""
+    folded = fold(title)
+    return next((kind for kind, pattern in KINDS if re.search(pattern, folded)), "overig")
+
+
+@lru_cache(maxsize=1)
+def organisation_table() -> tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+    data = tomllib.loads((DATA_DIR / "organisations.toml").read_text(encoding="utf-8"))
+    return data["default"], tuple((o["label"], tuple(o["phrases"])) for o in data["organisation"])
+
+
+def infer_organisation(first_page: str) -> str:
+    """The organisation whose phrases the first page uses most, else the corpus default."""
+    default, table = organisation_table()
+    folded = fold(first_page)
+    counts = {label: sum(folded.count(fold(p)) for p in phrases) for label, phrases in table}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else default
