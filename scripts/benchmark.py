@@ -28,11 +28,14 @@ from search_app.serialise import search_dict
 
 # ---------------------------------------------------------------- peers
 
+PEER_SUFFIXES = (".txt", ".md")
+
+
 def paragraphs(corpus: Path) -> list[str]:
-    """The peers' documents: paragraphs of the corpus text files."""
+    """The peers' documents: paragraphs of the corpus's text and Markdown files, at any depth."""
     out = []
-    for path in sorted(corpus.glob("*.txt")):
-        for block in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")):
+    for path in sorted(p for p in corpus.rglob("*") if p.suffix in PEER_SUFFIXES and p.is_file()):
+        for block in re.split(r"\n\s*\n", path.read_text(encoding="utf-8", errors="replace")):
             flat = re.sub(r"\s+", " ", block).strip()
             if len(flat) > 40:
                 out.append(flat)

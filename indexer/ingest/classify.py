@@ -34,8 +34,8 @@ def theme_scores(text: str) -> Counter:
     return Counter({theme.label: n for theme in load_themes() if (n := len(theme.pattern.findall(folded)))})
 
 
-def theme_for_section(headings: list[str], text: str) -> str:
-    """One theme for a section: a naming heading (deepest first), else a weighted vote."""
+def theme_for_section(headings: list[str], text: str, fallback: str = FALLBACK_THEME) -> str:
+    """One theme for a section: a naming heading (deepest first), else a weighted vote, else ``fallback``."""
     for heading in reversed(headings):
         named = theme_for_heading(heading)
         if named:
@@ -46,7 +46,7 @@ def theme_for_section(headings: list[str], text: str) -> str:
             votes[label] += HEADING_WEIGHT * n
     votes.update(theme_scores(text))
     if not votes:
-        return FALLBACK_THEME
+        return fallback
     order = {label: i for i, label in enumerate(theme_labels())}
     return max(votes, key=lambda label: (votes[label], -order[label]))
 
@@ -70,13 +70,29 @@ def type_for_section(section: SectionRecord, meta: DocumentMeta) -> str:
     return "overig"
 
 
-def classify_section(section: SectionRecord, meta: DocumentMeta) -> SectionRecord:
-    """Fill in theme, year, type and organisation of a section (in place, returned for chaining)."""
+def document_theme(title: str, text: str) -> str:
+    """The theme of a document about one theme: what its title names, else the theme that holds at
+    least half of its text's theme words. A report on many themes has none (FALLBACK_THEME)."""
+    named = theme_for_heading(title)
+    if named:
+        return named
+    votes = theme_scores(title) + theme_scores(text)
+    if not votes:
+        return FALLBACK_THEME
+    label, count = votes.most_common(1)[0]
+    return label if count * 2 >= sum(votes.values()) else FALLBACK_THEME
+
+
+def classify_section(section: SectionRecord, meta: DocumentMeta, fallback_theme: str = FALLBACK_THEME) -> SectionRecord:
+    """Fill in theme, year, type and organisation of a section (in place, returned for chaining).
+
+    A section whose words name no theme takes ``fallback_theme``: its document's theme.
+    """
     headings = [*section.parents, section.title]
     if section.part in ("rekening", "begroting"):
         section.theme = FALLBACK_THEME
     else:
-        section.theme = theme_for_section(headings, section.text)
+        section.theme = theme_for_section(headings, section.text, fallback_theme)
     section.year = year_for_section(section, meta)
     section.type = type_for_section(section, meta)
     section.organisation = meta.organisation

@@ -20,7 +20,8 @@ from .records import DocumentMeta
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 FIRST_PAGE = 3000
 MAX_TITLE = 160
-YEAR = r"(?:19[89]\d|20[0-4]\d)"
+YEAR = r"(?:19\d\d|20[0-4]\d)"          # in a title or a written date
+BARE_YEAR = r"(?:19[89]\d|20[0-4]\d)"    # a bare number counts as a year only in a recent range
 MONTHS = ("januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
           "jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec")
 DATE = re.compile(rf"\b\d{{1,2}}\s+(?:{MONTHS})\.?\s+({YEAR})\b|\b({YEAR})-\d\d-\d\d\b|\b\d{{1,2}}-\d{{1,2}}-({YEAR})\b",
@@ -96,7 +97,7 @@ def infer_years(title: str, first_page: str) -> list[int]:
     dated = [int(next(g for g in m.groups() if g)) for m in DATE.finditer(first_page)]
     if dated:
         return [max(set(dated), key=dated.count)]
-    years = sorted({int(y) for y in re.findall(rf"\b{YEAR}\b", first_page)})
+    years = sorted({int(y) for y in re.findall(rf"\b{BARE_YEAR}\b", first_page)})
     counts = {y: first_page.count(str(y)) for y in years}
     return sorted(sorted(counts, key=counts.get, reverse=True)[:2])
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from .classify import classify_section
+from .classify import classify_section, document_theme
 from .corpus import CorpusFile, Limits, scan_corpus
 from .dedupe import fold_duplicates
 from .extract import ExtractionError, extract
@@ -66,4 +66,5 @@ def ingest_document(file: CorpusFile, entry: dict | None, extraction) -> tuple[N
     """One readable document through normalise, segment and classify (a failure here is a bug)."""
     meta = document_meta(file, entry, extraction)
     doc = normalise_document(ExtractedDocument(meta, extraction.text))
-    return doc, [classify_section(s, meta) for s in segment_report(doc)]
+    theme = document_theme(meta.title, doc.text)
+    return doc, [classify_section(s, meta, theme) for s in segment_report(doc)]

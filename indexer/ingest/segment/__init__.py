@@ -17,6 +17,7 @@ from ..normalise import two_column_heading
 from ..records import NormalisedDocument, SectionRecord
 from .assemble import sections_from_topics
 from .leading import ReportSegmenter
+from .structured import is_structured, segment_structured
 from .titles import recover_titles, toc_candidates
 from .topics import looks_ahead
 from .trailing import headings_trail, segment_trailing
@@ -31,7 +32,14 @@ def segment_report(doc: NormalisedDocument) -> list[SectionRecord]:
     units = read_units(doc.text)
     if headings_trail(units):
         topics = segment_trailing(doc, units)
+    elif not is_report(units) and is_structured(doc.text):
+        topics = segment_structured(doc.meta.title, doc.text)
     else:
         topics = ReportSegmenter(doc).run(units)
         recover_titles(topics, doc.text)
     return sections_from_topics(doc, topics)
+
+
+def is_report(units: list) -> bool:
+    """Is this a report in year parts (year markers, goals, year columns), for the report strategies?"""
+    return any(unit.kind in ("year", "goal", "columns") for unit in units)

@@ -9,6 +9,7 @@ from ..records import NormalisedDocument, SectionRecord
 from .topics import Topic, top_theme
 
 MIN_SECTION_CHARS = 160
+MAX_SECTION_CHARS = 12_000      # a longer section is split: hits stay readable and snippets cheap
 UNTITLED = "Inleiding"
 
 
@@ -44,18 +45,40 @@ def sections_from_topics(doc: NormalisedDocument, topics: list[Topic]) -> list[S
                 sections[-1].text += "\n\n" + (title + "\n" if topic.title else "") + text
                 continue
             with_year = part[0] and part[1] and str(part[1]) not in title
-            slug = slugify(f"{title} {part[1]}" if with_year else title, 50)
-            used_ids[slug] += 1
-            if used_ids[slug] > 1:
-                slug = f"{slug}-{used_ids[slug]}"
-            sections.append(SectionRecord(
-                id=f"{doc.meta.doc_id}--{slug}", doc_id=doc.meta.doc_id, doc_title=doc.meta.title,
-                title=title, anchor=slug, text=text, position=len(sections),
-                parents=topic.parents, part=part[0], part_year=part[1],
-                url=f"{doc.meta.url}#{slug}" if doc.meta.url else "",
-            ))
+            pieces = bounded(text)
+            for number, piece in enumerate(pieces, 1):
+                piece_title = f"{title} (deel {number})" if len(pieces) > 1 else title
+                slug = slugify(f"{piece_title} {part[1]}" if with_year else piece_title, 50)
+                used_ids[slug] += 1
+                if used_ids[slug] > 1:
+                    slug = f"{slug}-{used_ids[slug]}"
+                sections.append(SectionRecord(
+                    id=f"{doc.meta.doc_id}--{slug}", doc_id=doc.meta.doc_id, doc_title=doc.meta.title,
+                    title=piece_title, anchor=slug, text=piece, position=len(sections),
+                    parents=topic.parents, part=part[0], part_year=part[1],
+                    url=f"{doc.meta.url}#{slug}" if doc.meta.url else "",
+                ))
     attach_links(sections, doc.links, doc.link_texts)
     return sections
+
+
+def bounded(text: str, limit: int = MAX_SECTION_CHARS) -> list[str]:
+    """The text in pieces of at most ``limit`` characters, cut between paragraphs, else lines,
+    else words (a text without any of those is cut hard)."""
+    if len(text) <= limit:
+        return [text]
+    pieces: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = max(window.rfind("\n\n"), 0) or max(window.rfind("\n"), 0) or max(window.rfind(" "), 0) or limit
+        if cut < limit // 4:             # no break in the last three quarters: cut hard rather than tiny pieces
+            cut = limit if window.rfind(" ") < limit // 4 else window.rfind(" ")
+        pieces.append(rest[:cut].strip())
+        rest = rest[cut:].lstrip()
+    if rest.strip():
+        pieces.append(rest.strip())
+    return [p for p in pieces if p]
 
 
 def attach_links(sections: list[SectionRecord], links: list[str], link_texts: dict[str, str]) -> None:
