@@ -24,6 +24,10 @@ from .lexicon import Lexicon
 from .parse import Clause, ParsedQuery
 from .results import Expansion
 
+TITLE_FIELDS = ("title", "doc_title")
+TITLE_SLOP = 2
+TITLE_PHRASE_BOOST = 1.5
+
 
 @dataclass(frozen=True)
 class SearchOptions:
@@ -107,6 +111,8 @@ class QueryCompiler:
         stems = [self.term(w) for w in plain_words]
         if len(stems) > 1:
             combined.append(Phrase("text", stems, slop=4, boost=1.5))
+            # the words together in a title: what a known-item query ('wet tijdelijk huisverbod') looks for
+            combined += [Phrase(field, stems, slop=TITLE_SLOP, boost=TITLE_PHRASE_BOOST) for field in TITLE_FIELDS]
         return Or(combined)
 
     def word_query(self, word: str, built: CompiledQuery) -> Query | None:

@@ -76,20 +76,27 @@ def segment_structured(title: str, text: str) -> list[Topic]:
     """Topics of a structured document: one per heading with text, breadcrumbs from the outline."""
     nodes = outline(text)
     if len(text) <= SHORT_DOCUMENT:
-        body = [line for node in nodes for line in ([node.title] if node.level and node.title != title else [])
-                + node.lines]
+        body = [line for node in nodes
+                for line in ([node.title] if node.level and not names_document(node.title, title) else []) + node.lines]
         return [topic_of(title, (), body)]
     topics, stack = [], []
     for node in nodes:
         while stack and stack[-1].level >= node.level:
             stack.pop()
-        parents = tuple(h.title for h in stack if h.title and h.title != title)
+        parents = tuple(h.title for h in stack if h.title and not names_document(h.title, title))
         if has_text(node):
-            topics.append(topic_of(node.title or title, parents, node.lines))
+            # the document's own title heading is the opening of its text (a regulation's formal title)
+            lines = [node.title, ""] + node.lines if names_document(node.title, title) else node.lines
+            topics.append(topic_of(node.title or title, parents, lines))
         if node.level:
             stack.append(node)
     distinguish_titles(topics)
     return topics
+
+
+def names_document(heading: str, title: str) -> bool:
+    """Is this heading the document's title (which may have been shortened with '…')?"""
+    return bool(heading) and (heading == title or title.endswith("…") and heading.startswith(title[:-1].rstrip()))
 
 
 def topic_of(title: str, parents: tuple[str, ...], lines: list[str]) -> Topic:
