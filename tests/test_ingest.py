@@ -70,3 +70,55 @@ def test_ingest_does_not_depend_on_file_names(small_corpus):
         (small_corpus / "manifest.toml").read_text().replace("000_7eba004f3e4e4558.txt", "elke-naam.txt"))
     docs, sections, report = ingest_corpus(small_corpus)
     assert report.documents == 5 and any(d.meta.path == "elke-naam.txt" for d in docs)
+
+
+def styled_pdf(blocks: list[tuple[str, int, str]]) -> bytes:
+    """A real one-page PDF: (font F1 regular or F2 bold, size, line) blocks top to bottom."""
+    ops, y = [], 780
+    for font, size, line in blocks:
+        ops.append(f"BT /{font} {size} Tf 50 {y} Td ({line}) Tj ET")
+        y -= size + 14
+    content = " ".join(ops)
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        "/Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> >>",
+        f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold >>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+def test_pdf_headings_from_type_size_and_weight_and_word_heading_styles(tmp_path):
+    import docx
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    body = "Drugsafval wordt gedumpt in natuurgebieden en op erven van boeren, dat is gevaarlijk."
+    (corpus / "scan-0042.pdf").write_bytes(styled_pdf(
+        [("F1", 24, "Handreiking drugsafval"), ("F2", 11, "Wat is drugsafval")] + [("F1", 11, body)] * 12
+        + [("F2", 11, "Melden en opruimen")] + [("F1", 11, "Meld vondsten van vaten bij de politie of de gemeente.")] * 12))
+    word = docx.Document()
+    word.add_heading("Handreiking buurtbemiddeling", 0)
+    for heading in ("Wat is buurtbemiddeling", "Aanmelden bij het team"):
+        word.add_heading(heading, 1)
+        for _ in range(12):
+            word.add_paragraph(f"{heading}: buren die ruzie hebben over geluid of huisdieren praten onder begeleiding.")
+    word.save(corpus / "document1.docx")
+    report = build_index(corpus, tmp_path / "ix")
+    assert report.documents == 2 and report.skipped == []
+    svc = SearchService(tmp_path / "ix")
+    titles = {(r["document"]["title"], r["title"]) for r in api_search(svc, "", per_page=50)["results"]}
+    assert ("Handreiking drugsafval", "Melden en opruimen") in titles
+    assert ("Handreiking drugsafval", "Wat is drugsafval") in titles
+    assert ("Handreiking buurtbemiddeling", "Aanmelden bij het team") in titles
+    svc.close()

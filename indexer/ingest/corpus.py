@@ -14,7 +14,7 @@ from pathlib import Path
 from ..text_utils import slugify
 
 MANIFEST_FILE = "manifest.toml"
-SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
+SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"}
 MAX_ID_LENGTH = 60
 HASH_LENGTH = 8
 CLEAN_PART = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

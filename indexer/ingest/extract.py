@@ -20,6 +20,8 @@ from pathlib import Path
 from .corpus import CorpusFile, Limits
 from .decode import NotText, decode_text
 from .markup import html_to_text, markdown_title, tidy_markdown
+from .docx import docx_text
+from .pdf import pdf_layout_text
 
 MIN_TEXT_CHARS = 20
 
@@ -59,16 +61,15 @@ def read_plain(path: Path) -> Extraction:
 
 
 def read_pdf(path: Path) -> Extraction:
-    """Text of a PDF in reading order (one form feed between pages) and its metadata title."""
-    from pdfminer.high_level import extract_text
-
+    """Text of a PDF in reading order with headings from type size (one form feed between pages),
+    titled by its metadata, else by the largest text on its first page."""
     try:
-        text = extract_text(str(path))
+        text, largest = pdf_layout_text(path)
     except TimeLimit:
         raise
     except Exception as exc:  # noqa: BLE001 - any parser failure (PSEOF, PDFSyntaxError, ...) skips this file
         raise ExtractionError(f"PDF onleesbaar: {type(exc).__name__} {exc}".strip()) from exc
-    return Extraction(text, pdf_title(path))
+    return Extraction(text, pdf_title(path) or largest)
 
 
 def pdf_title(path: Path) -> str:
@@ -90,7 +91,18 @@ def pdf_title(path: Path) -> str:
     return title
 
 
-READERS = {".pdf": read_pdf, ".html": read_html, ".htm": read_html, ".md": read_markdown,
+def read_docx(path: Path) -> Extraction:
+    """A Word document's text with its heading styles as headings, and its title."""
+    try:
+        text, title = docx_text(path)
+    except TimeLimit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any parser failure (a broken zip, bad XML) skips this file
+        raise ExtractionError(f"Word-document onleesbaar: {type(exc).__name__} {exc}".strip()) from exc
+    return Extraction(text, title)
+
+
+READERS = {".pdf": read_pdf, ".docx": read_docx, ".html": read_html, ".htm": read_html, ".md": read_markdown,
            ".markdown": read_markdown, ".txt": read_plain}
 
 
