@@ -1,4 +1,6 @@
 """segment: each seed's layout becomes the sections a professional wants as hits."""
+import re
+
 import pytest
 
 from indexer.ingest.normalise import normalise_text
@@ -24,11 +26,14 @@ def find(sections, phrase):
 
 def test_markdown_report_titles_come_from_its_table_of_contents():
     """003 lost its theme headings (they were images); the contents page names them."""
-    titles = [(s.title, s.part, s.part_year) for s in sections_of("003")]
+    sections = sections_of("003")
+    titles = [(s.heading, s.part, s.part_year) for s in sections]
     for theme in ("Digitale veiligheid", "Mensenhandel", "Zorg en veiligheid", "Jeugd en veiligheid",
                   "Maatschappelijk ongenoegen", "Kennisbijeenkomsten"):
         assert (theme, "verslag", 2024) in titles
         assert (theme, "plan", 2025) in titles
+        # shown told apart by report part: one heading, two parts
+        assert {f"{theme} — terugblik 2024", f"{theme} — plannen 2025"} <= {s.title for s in sections}
     assert ("Jaarrekening 2024", "rekening", 2024) in titles
     assert ("Begroting 2025", "begroting", 2025) in titles
 
@@ -56,17 +61,17 @@ def test_year_columns_and_continuation_headings():
     """001: '2021' / heading / text / '2022' / '/Heading' / text."""
     sections = sections_of("001")
     hack = find(sections, "Regionaal nemen momenteel 16 gemeenten deel aan HackShield")
-    assert (hack.title, hack.part, hack.part_year) == ("Cybercriminaliteit", "verslag", 2021)
+    assert (hack.heading, hack.part, hack.part_year) == ("Cybercriminaliteit", "verslag", 2021)
     plan = find(sections, "De VAR blijft in 2022 regionaal en landelijk aandacht vragen")
-    assert (plan.title, plan.part) == ("Cybercriminaliteit", "plan")
+    assert (plan.heading, plan.part) == ("Cybercriminaliteit", "plan")
     jonge = find(sections, "Het netwerk besteedt in 2022 ook aandacht aan de jonge aanwas")
-    assert (jonge.title, jonge.part_year) == ("Jeugd en veiligheid", 2022)
+    assert (jonge.heading, jonge.part_year) == ("Jeugd en veiligheid", 2022)
 
 
 def test_goal_review_and_agenda_parts():
     """004: per programme a Meerjarendoel, Terugblik 2021 and Actieagenda 2022."""
     sections = sections_of("004")
-    burgernet = [s for s in sections if s.title == "Burgernet"]
+    burgernet = [s for s in sections if s.heading == "Burgernet"]
     assert {(s.part, s.part_year) for s in burgernet} == {("doel", 2022), ("verslag", 2021), ("plan", 2022)}
     boa = find(sections, "In 2021 is een verkenning uitgevoerd naar de samenwerking tussen boa's en de politie")
     assert boa.part == "verslag" and "boa's en politie" in boa.title
@@ -105,9 +110,9 @@ def test_two_column_pages_give_a_past_and_a_coming_year_section():
     sections = sections_of("001")
     past = find(sections, "Het rapport/factsheet van het Gezamenlijk Veiligheidsbeeld (GVB) 2020")
     coming = find(sections, "rapport Gezamenlijk Veiligheidsbeeld (GVB) 2021 verwacht")
-    assert (past.title, past.part) == ("Monitoring", "verslag") and (coming.title, coming.part) == ("Monitoring", "plan")
+    assert (past.heading, past.part) == ("Monitoring", "verslag") and (coming.heading, coming.part) == ("Monitoring", "plan")
     geweld_2022 = find(sections, "Binnen het fenomeen geweld in afhankelijkheidsrelaties")
-    assert (geweld_2022.title, geweld_2022.part) == ("Huiselijk Geweld", "plan")
+    assert (geweld_2022.heading, geweld_2022.part) == ("Huiselijk Geweld", "plan")
     assert "Binnen het fenomeen" not in find(sections, "Sinds april 2021 is de 'drivergroep geweld'").text
 
 
@@ -116,3 +121,14 @@ def test_tense_tells_the_coming_year_from_the_past():
 
     assert looks_ahead("Eind april wordt het rapport verwacht. Komende zomer wordt een editie verwacht.")
     assert not looks_ahead("Het rapport is in mei gepubliceerd. In oktober volgde de publicatie.")
+
+
+def test_no_two_sections_of_a_report_share_a_title_across_report_parts():
+    for prefix in ("001", "003", "004"):
+        sections = sections_of(prefix)
+        parted = [(s.title, s.part) for s in sections if s.part]
+        assert len({t for t, _ in parted}) == len(parted), prefix
+
+
+def test_a_table_row_is_never_a_heading():
+    assert all(not re.search(r"(\d{4}\s+){3}", s.title) for s in sections_of("001"))

@@ -43,7 +43,7 @@ class SectionRecord:
     id: str
     doc_id: str
     doc_title: str
-    title: str
+    title: str                         # as shown: the heading, told apart from its namesakes by report part
     anchor: str
     text: str
     position: int
@@ -57,6 +57,7 @@ class SectionRecord:
     organisation: str = ""
     url: str = ""
     also_in: list[str] = field(default_factory=list)   # ids of duplicate sections folded into this one
+    heading: str = ""                  # the heading the text stood under, as the segmenter found it
 
 
 @dataclass

@@ -54,12 +54,31 @@ def sections_from_topics(doc: NormalisedDocument, topics: list[Topic]) -> list[S
                     slug = f"{slug}-{used_ids[slug]}"
                 sections.append(SectionRecord(
                     id=f"{doc.meta.doc_id}--{slug}", doc_id=doc.meta.doc_id, doc_title=doc.meta.title,
-                    title=piece_title, anchor=slug, text=piece, position=len(sections),
+                    title=piece_title, heading=piece_title, anchor=slug, text=piece, position=len(sections),
                     parents=topic.parents, part=part[0], part_year=part[1],
                     url=f"{doc.meta.url}#{slug}" if doc.meta.url else "",
                 ))
     attach_links(sections, doc.links, doc.link_texts)
+    name_report_parts(sections)
     return sections
+
+
+PART_NAMES = {"verslag": "terugblik {year}", "plan": "plannen {year}", "doel": "meerjarendoel",
+              "rekening": "jaarrekening {year}", "begroting": "begroting {year}"}
+
+
+def name_report_parts(sections: list[SectionRecord]) -> None:
+    """A title that several report parts share gets its part: 'Mensenhandel — terugblik 2021'.
+
+    Only the title shown changes; ids and anchors keep the plain title, so links stay valid.
+    """
+    counts = Counter(s.title for s in sections)
+    for section in sections:
+        name = PART_NAMES.get(section.part)
+        if counts[section.title] > 1 and name:
+            label = name.format(year=section.part_year or "").strip()
+            if label.lower() not in section.title.lower():
+                section.title = f"{section.title} — {label}"
 
 
 def bounded(text: str, limit: int = MAX_SECTION_CHARS) -> list[str]:

@@ -105,13 +105,18 @@ def classify_line(line: str, prev_blank: bool, next_line: str) -> Unit | None:
         return None
     if (m := NUMBERED.match(line)) and is_short_line(m.group(2)) and len(line) <= 60 and not YEAR_MARKER.match(line):
         return Unit("heading", m.group(2).strip(), "numbered", number=m.group(1))
-    if not prev_blank or not is_short_line(line):
+    if not prev_blank or not is_short_line(line) or is_table_row(line):
         return None
     if FINANCE_HEADING.match(line):
         return Unit("heading", line, "finance")
     if next_line and is_short_line(next_line) and not next_line.startswith("- "):
         return None  # a run of short lines is a signature, address or list, not a heading
     return Unit("heading", line, "weak")
+
+
+def is_table_row(line: str) -> bool:
+    """Three or more numbers on a short line: a table row ('Inkomsten 2020 2021 2022'), not a heading."""
+    return len(re.findall(r"(?<![\w.,])\d[\d.,]*(?![\w])", line)) >= 3
 
 
 def continues_as_paragraph(line: str, next_line: str) -> bool:
