@@ -132,3 +132,9 @@ def test_no_two_sections_of_a_report_share_a_title_across_report_parts():
 
 def test_a_table_row_is_never_a_heading():
     assert all(not re.search(r"(\d{4}\s+){3}", s.title) for s in sections_of("001"))
+
+
+def test_a_row_of_names_under_a_foreword_is_no_heading():
+    titles = [s.title for s in sections_of("001")]
+    assert not any("Junius" in t for t in titles)
+    assert "Milene Junius" in " ".join(s.text for s in sections_of("001"))     # the names stay in the text

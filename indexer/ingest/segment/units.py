@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ...analysis import STOP_WORDS
 from ..normalise import PAGE_BREAK, two_column_heading
@@ -105,7 +106,7 @@ def classify_line(line: str, prev_blank: bool, next_line: str) -> Unit | None:
         return None
     if (m := NUMBERED.match(line)) and is_short_line(m.group(2)) and len(line) <= 60 and not YEAR_MARKER.match(line):
         return Unit("heading", m.group(2).strip(), "numbered", number=m.group(1))
-    if not prev_blank or not is_short_line(line) or is_table_row(line):
+    if not prev_blank or not is_short_line(line) or is_table_row(line) or is_name_line(line):
         return None
     if FINANCE_HEADING.match(line):
         return Unit("heading", line, "finance")
@@ -117,6 +118,26 @@ def classify_line(line: str, prev_blank: bool, next_line: str) -> Unit | None:
 def is_table_row(line: str) -> bool:
     """Three or more numbers on a short line: a table row ('Inkomsten 2020 2021 2022'), not a heading."""
     return len(re.findall(r"(?<![\w.,])\d[\d.,]*(?![\w])", line)) >= 3
+
+
+NAME_PARTICLES = frozenset({"de", "van", "der", "den", "ten", "ter", "het", "in", "t"})
+
+
+@lru_cache(maxsize=1)
+def dutch_words() -> frozenset[str]:
+    """The common Dutch words of a general word list (wordfreq)."""
+    from wordfreq import top_n_list
+
+    return frozenset(top_n_list("nl", 40_000))
+
+
+def is_name_line(line: str) -> bool:
+    """A row of names ('Milene Junius Jan Heijkoop Astrid de Jong' under a foreword), not a heading:
+    capitalised words and name particles only, three or more of them no Dutch word."""
+    words = re.findall(r"[\wÀ-ÿ'-]+", line)
+    if len(words) < 5 or not all(w[0].isupper() or w.lower() in NAME_PARTICLES for w in words):
+        return False
+    return sum(w.lower() not in dutch_words() for w in words if w.lower() not in NAME_PARTICLES) >= 3
 
 
 def continues_as_paragraph(line: str, next_line: str) -> bool:
