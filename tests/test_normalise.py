@@ -31,6 +31,8 @@ CASES = [
     ("page number", "Totaal 753.000\n\n10\n\nBegroting 2025", "Begroting 2025", "\n10\n"),
     ("box glyph lines", "coronamaatregelen\n\n/\n\nLeerhuisbijeenkomsten N\nIn 2022", "Leerhuisbijeenkomsten\nIn 2022", "\n/\n"),
     ("glyph after sentence", "namen 85 personen deel. o\n", "namen 85 personen deel.", "deel. o"),
+    ("escaped underscore and a letter", "met de gegevens aanleverende partners en \\_ J\nI&O Research", "partners en\nI&O",
+     "\\_"),
     ("glued numbered heading", "3.5 Financi\u00ebnDe VAR-website (www.veiligheidsalliantie.nl) heeft in 2017",
      "3.5 Financi\u00ebn\n\nDe VAR-website", "nDe"),
     ("markdown bold", "- **Digitale Veiligheid**", "- Digitale Veiligheid", "**"),

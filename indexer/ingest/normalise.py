@@ -28,7 +28,7 @@ MARKDOWN_LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\s]*)\)")
 BULLET = re.compile(r"^\s*(?:[eo](?=\s+[A-Z0-9\"'(])|\*(?!\*)|•|·|-|►|▶|➤|■|▪)\s+")
 LINK_MARKER = re.compile(r"\s*(?:\[\s*)?(?:»|►|▶|➤)(?:\s*\])?|\s\[(?=\s)|\s>(?=\s|$)")
 FURNITURE = re.compile(r"^(?:terug naar (?:de inhoud|het overzicht|het)\b.*|overzicht|\d{1,3})$", re.IGNORECASE)
-TRAILING_GLYPHS = re.compile(r"(?<=\S)(?:\s+(?:[o°NAv™\\/)(]|\(\)|o %|\\_ %))+\s*$")
+TRAILING_GLYPHS = re.compile(r"(?<=\S)(?:\s+(?:[o°NAv™\\/)(]|\(\)|o %|\\_ %|\\_(?:\s+[A-Z])?))+\s*$")
 LEADING_GLYPH = re.compile(r"^[\\|]\s*(?=\S)")
 HYPHEN_CONJUNCTIONS = {"en", "of", "tot", "noch", "als", "dan", "maar"}
 STRUCTURAL = re.compile(r"^(?:(?:19|20)\d\d|meerjarendoel|terugblik \d{4}|actieagenda \d{4})$", re.IGNORECASE)
