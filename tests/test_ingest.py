@@ -9,13 +9,18 @@ from .support import api_search, api_section
 
 def minimal_pdf(lines: list[str]) -> bytes:
     """A real one-page PDF with the given lines of text (Helvetica)."""
-    content = "BT /F1 12 Tf 50 780 Td 14 TL " + " ".join(f"({line}) '" for line in lines) + " ET"
+    return pdf_with("BT /F1 12 Tf 50 780 Td 14 TL " + " ".join(f"({line}) '" for line in lines) + " ET")
+
+
+def pdf_with(content: str) -> bytes:
+    """A real one-page PDF drawing ``content`` with fonts F1 (Helvetica) and F2 (Helvetica-Bold)."""
     objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>",
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        "/Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> >>",
         f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold >>",
     ]
     out, offsets = b"%PDF-1.4\n", []
     for number, body in enumerate(objects, 1):
@@ -78,24 +83,7 @@ def styled_pdf(blocks: list[tuple[str, int, str]]) -> bytes:
     for font, size, line in blocks:
         ops.append(f"BT /{font} {size} Tf 50 {y} Td ({line}) Tj ET")
         y -= size + 14
-    content = " ".join(ops)
-    objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        "/Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> >>",
-        f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold >>",
-    ]
-    out, offsets = b"%PDF-1.4\n", []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return out
+    return pdf_with(" ".join(ops))
 
 
 def test_pdf_headings_from_type_size_and_weight_and_word_heading_styles(tmp_path):
