@@ -110,3 +110,18 @@ def test_pdf_headings_from_type_size_and_weight_and_word_heading_styles(tmp_path
     assert ("Handreiking drugsafval", "Wat is drugsafval") in titles
     assert ("Handreiking buurtbemiddeling", "Aanmelden bij het team") in titles
     svc.close()
+
+
+def test_a_page_declares_its_year_and_publisher(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "bericht.html").write_text(
+        '<html><head><title>Buurtpreventie groeit | Gemeente Voorbeeld</title>'
+        '<meta property="og:site_name" content="Gemeente Voorbeeld">'
+        '<meta property="article:published_time" content="2023-05-04T10:00:00+02:00"></head>'
+        "<body><main><h1>Buurtpreventie groeit</h1><p>In 2019 begonnen drie wijken; nu doen er twaalf mee aan "
+        "buurtpreventie met appgroepen en wandelingen door de wijk.</p></main></body></html>", encoding="utf-8")
+    build_index(corpus, tmp_path / "ix")
+    hit = api_search(SearchService(tmp_path / "ix"), "buurtpreventie")["results"][0]
+    assert (hit["document"]["title"], hit["year"], hit["organisation"]) == ("Buurtpreventie groeit", 2023,
+                                                                           "Gemeente Voorbeeld")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .corpus import CorpusFile, Limits
 from .decode import NotText, decode_text
-from .markup import html_to_text, markdown_title, tidy_markdown
+from .markup import markdown_title, read_html_page, tidy_markdown
 from .docx import docx_text
 from .pdf import pdf_layout_text
 
@@ -32,10 +32,12 @@ class ExtractionError(Exception):
 
 @dataclass(frozen=True)
 class Extraction:
-    """A document's text and the title its format declares ('' when it declares none)."""
+    """A document's text and what its format declares of it: title, publication year, publisher."""
 
     text: str
     title: str = ""
+    year: int | None = None
+    publisher: str = ""
 
 
 def read_text_file(path: Path) -> str:
@@ -52,8 +54,8 @@ def read_markdown(path: Path) -> Extraction:
 
 
 def read_html(path: Path) -> Extraction:
-    text, title = html_to_text(read_text_file(path))
-    return Extraction(text, title)
+    page = read_html_page(read_text_file(path))
+    return Extraction(page.text, page.title, page.year, page.publisher)
 
 
 def read_plain(path: Path) -> Extraction:

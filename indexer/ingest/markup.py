@@ -8,6 +8,7 @@ headings made ordinary `## Heading`, YAML front matter read for the title.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 BLOCKS = {"p", "div", "section", "article", "main", "li", "dt", "dd", "td", "th", "pre", "blockquote", "figcaption",
           "h1", "h2", "h3", "h4", "h5", "h6", "address", "caption", "summary", "tr"}
@@ -23,12 +24,28 @@ HTML_LINE = re.compile(r"^\s*<(?:meta|link|!--|/?(?:html|head|body|div|span|br)\
 
 # ---------------------------------------------------------------- HTML
 
+@dataclass(frozen=True)
+class HtmlPage:
+    """What a page says of itself: its main text, title, publication year and publisher."""
+
+    text: str
+    title: str = ""
+    year: int | None = None
+    publisher: str = ""
+
+
 def html_to_text(html: str) -> tuple[str, str]:
     """The main content of a page as Markdown-like text, and the page's own title."""
+    page = read_html_page(html)
+    return page.text, page.title
+
+
+def read_html_page(html: str) -> HtmlPage:
+    """The main content of a page as Markdown-like text, with what its head declares."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
-    title = html_title(soup)
+    title, year, publisher = html_title(soup), published_year(soup), meta_content(soup, PUBLISHER_META)
     for tag in soup(DROPPED):
         tag.decompose()
     for tag in soup.find_all(attrs={"class": BOILERPLATE}) + soup.find_all(attrs={"id": BOILERPLATE}):
@@ -40,7 +57,7 @@ def html_to_text(html: str) -> tuple[str, str]:
         link.replace_with(f"[{label}]({link['href']})" if label else "")
     blocks: list[str] = []
     collect_blocks(root, blocks)
-    return "\n\n".join(blocks), title
+    return HtmlPage("\n\n".join(blocks), title, year, publisher[:80])
 
 
 def collect_blocks(element, blocks: list[str]) -> None:
@@ -85,6 +102,30 @@ def html_title(soup) -> str:
             return clean_title(max(parts[:2], key=len) if len(parts) > 1 and not site_name else parts[0])
     h1 = soup.find("h1")
     return clean_title(h1.get_text(" ", strip=True)) if h1 else ""
+
+
+DATE_META = ("article:published_time", "datePublished", "date", "dc.date", "dcterms.created", "dcterms.issued",
+             "dcterms.date", "citation_publication_date")
+PUBLISHER_META = ("og:site_name", "dc.publisher", "dcterms.publisher", "publisher")   # not author: often a person
+
+
+def meta_content(soup, names: tuple[str, ...]) -> str:
+    """The content of the first <meta> (by property, name or itemprop) among ``names``."""
+    for name in names:
+        for attribute in ("property", "name", "itemprop"):
+            tag = soup.find("meta", attrs={attribute: re.compile(f"^{re.escape(name)}$", re.I)})
+            if tag and tag.get("content", "").strip():
+                return clean_title(tag["content"])
+    return ""
+
+
+def published_year(soup) -> int | None:
+    """The year a page declares it was published (<meta> dates, else the first <time datetime>)."""
+    declared = meta_content(soup, DATE_META)
+    if not declared and (time := soup.find("time", attrs={"datetime": True})):
+        declared = time["datetime"]
+    m = re.search(r"\b(19\d\d|20\d\d)\b", declared)
+    return int(m.group(1)) if m else None
 
 
 def clean_title(title: str) -> str:

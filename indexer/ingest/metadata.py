@@ -51,9 +51,9 @@ def document_meta(file: CorpusFile, entry: dict | None, extraction: Extraction) 
         doc_id=entry.get("id") or document_id(file.name),
         path=file.name,
         title=title,
-        organisation=entry.get("organisation") or infer_organisation(first_page),
+        organisation=entry.get("organisation") or infer_organisation(first_page, extraction.publisher),
         kind=entry.get("kind") or infer_kind(title),
-        years=tuple(entry.get("years") or infer_years(title, first_page)),
+        years=tuple(entry.get("years") or infer_years(title, first_page, extraction.year)),
         url=entry.get("url", ""),
     )
 
@@ -89,11 +89,14 @@ def file_title(path: Path) -> str:
     return words[:1].upper() + words[1:] if words else path.name
 
 
-def infer_years(title: str, first_page: str) -> list[int]:
-    """Years in the title; else the years of dates on the first page; else the two it names most."""
+def infer_years(title: str, first_page: str, declared: int | None = None) -> list[int]:
+    """Years in the title; else the year the format declares (a page's publication date); else the
+    years of dates on the first page; else the two years the first page names most."""
     in_title = sorted({int(y) for y in re.findall(rf"\b{YEAR}\b", title)})
     if in_title:
         return in_title[:2]
+    if declared:
+        return [declared]
     dated = [int(next(g for g in m.groups() if g)) for m in DATE.finditer(first_page)]
     if dated:
         return [max(set(dated), key=dated.count)]
@@ -114,9 +117,14 @@ def organisation_table() -> tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]:
     return data["default"], tuple((o["label"], tuple(o["phrases"])) for o in data["organisation"])
 
 
-def infer_organisation(first_page: str) -> str:
-    """The organisation whose phrases the first page uses most, else the corpus default."""
+def infer_organisation(first_page: str, publisher: str = "") -> str:
+    """The publisher the format declares (a known organisation's label where its phrases match),
+    else the organisation whose phrases the first page uses most, else the corpus default."""
     default, table = organisation_table()
+    if publisher:
+        known = next((label for label, phrases in table
+                      if any(fold(p) in fold(publisher) for p in phrases) or fold(label) == fold(publisher)), None)
+        return known or publisher
     folded = fold(first_page)
     counts = {label: sum(folded.count(fold(p)) for p in phrases) for label, phrases in table}
     best = max(counts, key=counts.get)
