@@ -67,8 +67,10 @@ def scan_corpus(corpus_dir: Path) -> tuple[list[CorpusFile], list[tuple[str, str
     found, refused = [], []
     for path in sorted(corpus_dir.rglob("*")):
         name = path.relative_to(corpus_dir).as_posix()
-        if path.is_dir() or name == MANIFEST_FILE:
+        if name == MANIFEST_FILE or (path.is_dir() and not path.is_symlink()):
             continue
+        if path.is_dir() and path.resolve().is_relative_to(root):
+            continue                    # a linked folder inside the corpus: its files are scanned where they are
         try:
             real = path.resolve(strict=True)
         except (OSError, RuntimeError):

@@ -111,12 +111,18 @@ READERS = {".pdf": read_pdf, ".docx": read_docx, ".html": read_html, ".htm": rea
 def extract(file: CorpusFile, limits: Limits) -> Extraction:
     """Read one corpus file within the limits; raises ExtractionError with a reason for people."""
     if file.size > limits.max_bytes:
-        raise ExtractionError(f"te groot ({file.size / 1e6:.1f} MB; maximaal {limits.max_bytes / 1e6:.0f} MB)")
+        raise ExtractionError(f"te groot ({megabytes(file.size)} MB; maximaal {megabytes(limits.max_bytes)} MB)")
     with time_limit(limits.max_seconds):
         extraction = READERS[file.path.suffix.lower()](file.path)
     if len(extraction.text.strip()) < MIN_TEXT_CHARS:
         raise ExtractionError("geen tekst gevonden")
     return extraction
+
+
+def megabytes(size: int) -> str:
+    """A size in MB as --max-file-mb takes it (MB of 1024 * 1024 bytes): '0.01', '0.0488', '50', '1234'."""
+    value = size / (1024 * 1024)
+    return f"{value:.0f}" if value >= 100 else f"{value:.3g}"
 
 
 def extract_text(path: Path) -> str:

@@ -34,13 +34,18 @@ def load_manifest(corpus_dir: Path) -> dict[str, dict]:
         raise ManifestError(f"{path}: {exc}. Expected TOML: {EXPECTED}.") from None
     entries: dict[str, dict] = {}
     ids: dict[str, str] = {}
-    for number, entry in enumerate(data.get("document", []), 1):
-        problem = entry_problem(entry)
+    documents = data.get("document", [])
+    if not isinstance(documents, list) or not all(isinstance(entry, dict) for entry in documents):
+        line = next((i for i, text in enumerate(source.split("\n"), 1) if re.match(r"\s*\[?\s*document\b", text)), 1)
+        raise ManifestError(f"{path}, line {line}: 'document' must be a list of entries, each headed "
+                            f"[[document]] (double brackets). Expected: {EXPECTED}.")
+    for number, entry in enumerate(documents, 1):
+        problem, key = entry_problem(entry)
         if problem:
-            line = line_of(source, entry, number)
+            line = line_of(source, number, key)
             raise ManifestError(f"{path}, line {line}: document {number}: {problem}. Expected: {EXPECTED}.")
         if entry["file"] in entries or entry.get("id") in ids:
-            line = line_of(source, entry, number)
+            line = line_of(source, number, "file" if entry["file"] in entries else "id")
             raise ManifestError(f"{path}, line {line}: document {number}: file or id used twice "
                                 f"('{entry['file']}'). Expected: one entry per file, unique ids.")
         entries[entry["file"]] = entry
@@ -52,30 +57,37 @@ def load_manifest(corpus_dir: Path) -> dict[str, dict]:
     return entries
 
 
-def entry_problem(entry: dict) -> str:
-    """What is wrong with one [[document]] entry, or ''."""
+def entry_problem(entry: dict) -> tuple[str, str]:
+    """What is wrong with one [[document]] entry, and the key it is wrong in ('' for the entry); ('', '') if fine."""
     if "file" not in entry:
-        return "'file' is missing"
+        return "'file' is missing", ""
     for key, value in entry.items():
         if key not in FIELDS:
-            return f"unknown key '{key}' (known: {', '.join(FIELDS)})"
+            return f"unknown key '{key}' (known: {', '.join(FIELDS)})", key
         if not isinstance(value, FIELDS[key]):
-            return f"'{key}' must be a {FIELDS[key].__name__}, not {value!r}"
+            return f"'{key}' must be a {FIELDS[key].__name__}, not {value!r}", key
     if "kind" in entry and entry["kind"] not in TYPES:
-        return f"kind '{entry['kind']}' is not one of {', '.join(TYPES)}"
+        return f"kind '{entry['kind']}' is not one of {', '.join(TYPES)}", "kind"
     if "years" in entry and not all(isinstance(y, int) and 1900 <= y <= 2100 for y in entry["years"]):
-        return f"years must be a list of years such as [2024, 2025], not {entry['years']!r}"
+        return f"years must be a list of years such as [2024, 2025], not {entry['years']!r}", "years"
     if "id" in entry and not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", entry["id"]):
-        return f"id '{entry['id']}' may hold only a-z, 0-9 and single hyphens"
-    return ""
+        return f"id '{entry['id']}' may hold only a-z, 0-9 and single hyphens", "id"
+    return "", ""
 
 
-def line_of(source: str, entry: dict, number: int) -> int:
-    """The line of the entry's file = ... in the manifest (else of its [[document]] header)."""
+DOCUMENT_HEADER = re.compile(r"\s*\[\[\s*document\s*\]\]")
+
+
+def line_of(source: str, number: int, key: str = "") -> int:
+    """The line of ``key = ...`` in the number-th [[document]] entry (else of the entry's header)."""
     lines = source.split("\n")
-    if "file" in entry:
-        for i, line in enumerate(lines, 1):
-            if re.match(r"\s*file\s*=", line) and entry["file"] in line:
+    headers = [i for i, line in enumerate(lines, 1) if DOCUMENT_HEADER.match(line)]
+    if number > len(headers):
+        return 1
+    start = headers[number - 1]
+    end = headers[number] if number < len(headers) else len(lines) + 1
+    if key:
+        for i in range(start + 1, end):
+            if re.match(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=", lines[i - 1]):
                 return i
-    headers = [i for i, line in enumerate(lines, 1) if line.strip() == "[[document]]"]
-    return headers[number - 1] if number <= len(headers) else 1
+    return start
