@@ -26,8 +26,6 @@ MONTHS = ("januari|februari|maart|april|mei|juni|juli|augustus|september|oktober
           "jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec")
 DATE = re.compile(rf"\b\d{{1,2}}\s+(?:{MONTHS})\.?\s+({YEAR})\b|\b({YEAR})-\d\d-\d\d\b|\b\d{{1,2}}-\d{{1,2}}-({YEAR})\b",
                   re.IGNORECASE)
-# A law's enacting formula ('Wij Beatrix, bij de gratie Gods, ...'): the first line of many laws, never their title.
-FORMULA = re.compile(r"\bbij de gratie gods\b|\bzullen zien of horen lezen\b", re.IGNORECASE)
 DATELINE = re.compile(rf"^(?:\w+\s*[·|:–-]\s*)?(?:\w+dag\s+)?\d{{1,2}}\s+(?:{MONTHS})\.?\s+{YEAR}$", re.IGNORECASE)
 # Words in a title that say what kind of document it is; the first that matches decides.
 KINDS = (
@@ -74,7 +72,13 @@ def infer_title(extraction: Extraction, path: Path) -> str:
 def could_be_title(line: str) -> bool:
     return (4 <= len(line) <= MAX_TITLE and re.search(r"[A-Za-zÀ-ÿ]{3}", line) is not None
             and not line.startswith("<") and not DATELINE.match(line) and not line.startswith("- ")
-            and not FORMULA.search(line))
+            and not is_clause(line))
+
+
+def is_clause(line: str) -> bool:
+    """A line that reads as part of a sentence (a formula, an address list), not as a title:
+    it ends as a sentence continues, or strings three or more clauses together with commas."""
+    return re.search(r"[,;:]$", line) is not None or line.count(",") >= 3
 
 
 def shorten(title: str) -> str:
