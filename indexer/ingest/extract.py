@@ -14,30 +14,20 @@ import re
 import signal
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from .corpus import CorpusFile, Limits
 from .decode import NotText, decode_text
-from .markup import markdown_title, read_html_page, tidy_markdown
 from .docx import docx_text
+from .markup import markdown_title, read_html_page, tidy_markdown
 from .pdf import pdf_layout_text
+from .records import Extraction
 
 MIN_TEXT_CHARS = 20
 
 
 class ExtractionError(Exception):
     """A document that cannot be read; the message is the reason shown in the index report."""
-
-
-@dataclass(frozen=True)
-class Extraction:
-    """A document's text and what its format declares of it: title, publication year, publisher."""
-
-    text: str
-    title: str = ""
-    year: int | None = None
-    publisher: str = ""
 
 
 def read_text_file(path: Path) -> str:
@@ -54,8 +44,7 @@ def read_markdown(path: Path) -> Extraction:
 
 
 def read_html(path: Path) -> Extraction:
-    page = read_html_page(read_text_file(path))
-    return Extraction(page.text, page.title, page.year, page.publisher)
+    return read_html_page(read_text_file(path))
 
 
 def read_plain(path: Path) -> Extraction:

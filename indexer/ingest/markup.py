@@ -8,7 +8,8 @@ headings made ordinary `## Heading`, YAML front matter read for the title.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from .records import Extraction
 
 BLOCKS = {"p", "div", "section", "article", "main", "li", "dt", "dd", "td", "th", "pre", "blockquote", "figcaption",
           "h1", "h2", "h3", "h4", "h5", "h6", "address", "caption", "summary", "tr"}
@@ -24,23 +25,13 @@ HTML_LINE = re.compile(r"^\s*<(?:meta|link|!--|/?(?:html|head|body|div|span|br)\
 
 # ---------------------------------------------------------------- HTML
 
-@dataclass(frozen=True)
-class HtmlPage:
-    """What a page says of itself: its main text, title, publication year and publisher."""
-
-    text: str
-    title: str = ""
-    year: int | None = None
-    publisher: str = ""
-
-
 def html_to_text(html: str) -> tuple[str, str]:
     """The main content of a page as Markdown-like text, and the page's own title."""
     page = read_html_page(html)
     return page.text, page.title
 
 
-def read_html_page(html: str) -> HtmlPage:
+def read_html_page(html: str) -> Extraction:
     """The main content of a page as Markdown-like text, with what its head declares."""
     from bs4 import BeautifulSoup
 
@@ -57,7 +48,7 @@ def read_html_page(html: str) -> HtmlPage:
         link.replace_with(f"[{label}]({link['href']})" if label else "")
     blocks: list[str] = []
     collect_blocks(root, blocks)
-    return HtmlPage("\n\n".join(blocks), title, year, publisher[:80])
+    return Extraction("\n\n".join(blocks), title, year, publisher[:80])
 
 
 def collect_blocks(element, blocks: list[str]) -> None:

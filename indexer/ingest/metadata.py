@@ -14,8 +14,7 @@ from pathlib import Path
 
 from ..text_utils import fold
 from .corpus import CorpusFile, document_id
-from .extract import Extraction
-from .records import DocumentMeta
+from .records import DocumentMeta, Extraction
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 FIRST_PAGE = 3000

@@ -17,6 +17,16 @@ class DocumentMeta:
     url: str = ""
 
 
+@dataclass(frozen=True)
+class Extraction:
+    """A file's text as a reader made it, and what its format declares: title, publication year, publisher."""
+
+    text: str
+    title: str = ""
+    year: int | None = None
+    publisher: str = ""
+
+
 @dataclass
 class ExtractedDocument:
     """Raw text of a document, as the extractor read it."""

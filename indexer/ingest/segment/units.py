@@ -132,7 +132,7 @@ def dutch_words() -> frozenset[str]:
 
 
 def is_name_line(line: str) -> bool:
-    """A row of names ('Milene Junius Jan Heijkoop Astrid de Jong' under a foreword), not a heading:
+    """A row of names ('Anouk Verhulst Joost de Wit Fatima el Amrani' under a foreword), not a heading:
     capitalised words and name particles only, three or more of them no Dutch word."""
     words = re.findall(r"[\wÀ-ÿ'-]+", line)
     if len(words) < 5 or not all(w[0].isupper() or w.lower() in NAME_PARTICLES for w in words):
