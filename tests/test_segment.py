@@ -138,3 +138,13 @@ def test_a_row_of_names_under_a_foreword_is_no_heading():
     titles = [s.title for s in sections_of("001")]
     assert not any("Junius" in t for t in titles)
     assert "Milene Junius" in " ".join(s.text for s in sections_of("001"))     # the names stay in the text
+
+
+def test_a_clickable_contents_menu_is_no_content():
+    """004's contents page lists its programmes as a menu ('klik op een thema'): navigation, not text."""
+    sections = sections_of("004")
+    menu = find(sections, "klik op een thema voor meer informatie")
+    headings = {s.heading for s in sections}
+    assert {"Burgernet", "Samen Kiezen", "Veiligheidsacademy"} <= headings
+    assert not any(line in ("- Burgernet", "- Samen Kiezen", "- Veiligheidsacademy") for line in menu.text.split("\n"))
+    assert [s.position for s in sections] == list(range(len(sections)))

@@ -5,6 +5,7 @@ import re
 from collections import Counter
 
 from ...text_utils import fold, slugify
+from ...themes import heading_key
 from ..records import NormalisedDocument, SectionRecord
 from .topics import Topic, top_theme
 
@@ -58,9 +59,34 @@ def sections_from_topics(doc: NormalisedDocument, topics: list[Topic]) -> list[S
                     parents=topic.parents, part=part[0], part_year=part[1],
                     url=f"{doc.meta.url}#{slug}" if doc.meta.url else "",
                 ))
+    sections = without_menus(sections)
     attach_links(sections, doc.links, doc.link_texts)
     name_report_parts(sections)
     return sections
+
+
+MIN_MENU_ITEMS = 3
+
+
+def without_menus(sections: list[SectionRecord]) -> list[SectionRecord]:
+    """Drop navigation: list items that name the document's own sections ('- Burgernet' on a
+    clickable contents page). A section left with too little text joins the one before it."""
+    headings = {heading_key(s.heading) for s in sections}
+    kept: list[SectionRecord] = []
+    for section in sections:
+        lines = section.text.split("\n")
+        menu = [i for i, line in enumerate(lines) if line.startswith("- ") and heading_key(line[2:]) in headings
+                and heading_key(line[2:]) != heading_key(section.heading)]
+        if len(menu) >= MIN_MENU_ITEMS:
+            section.text = re.sub(r"\n{3,}", "\n\n", "\n".join(l for i, l in enumerate(lines) if i not in menu)).strip()
+            if len(section.text) < MIN_SECTION_CHARS and kept:
+                kept[-1].text += ("\n\n" + section.text) if section.text else ""
+                continue
+        if section.text:
+            kept.append(section)
+    for position, section in enumerate(kept):
+        section.position = position
+    return kept
 
 
 PART_NAMES = {"verslag": "terugblik {year}", "plan": "plannen {year}", "doel": "meerjarendoel",
