@@ -75,8 +75,9 @@ def without_menus(sections: list[SectionRecord]) -> list[SectionRecord]:
     kept: list[SectionRecord] = []
     for section in sections:
         lines = section.text.split("\n")
-        menu = [i for i, line in enumerate(lines) if line.startswith("- ") and heading_key(line[2:]) in headings
-                and heading_key(line[2:]) != heading_key(section.heading)]
+        own = heading_key(section.heading)
+        items = {i: heading_key(line[2:]) for i, line in enumerate(lines) if line.startswith("- ") and len(line) <= 100}
+        menu = [i for i, key in items.items() if key in headings and key != own]
         if len(menu) >= MIN_MENU_ITEMS:
             section.text = re.sub(r"\n{3,}", "\n\n", "\n".join(l for i, l in enumerate(lines) if i not in menu)).strip()
             if len(section.text) < MIN_SECTION_CHARS and kept:
