@@ -30,6 +30,8 @@ LINK_MARKER = re.compile(r"\s*(?:\[\s*)?(?:»|►|▶|➤)(?:\s*\])?|\s\[(?=\s)|
 FURNITURE = re.compile(r"^(?:terug naar (?:de inhoud|het overzicht|het)\b.*|overzicht|\d{1,3})$", re.IGNORECASE)
 TRAILING_GLYPHS = re.compile(r"(?<=\S)(?:\s+(?:[o°NAv™\\/)(]|\(\)|o %|\\_ %|\\_(?:\s+[A-Z])?))+\s*$")
 LEADING_GLYPH = re.compile(r"^[\\|]\s*(?=\S)")
+# three or more leading scraps of at most two characters, none a word ('.g . &8 & - wordt'): scanner debris
+LEADING_DEBRIS = re.compile(r"^\s*(?:(?:[^\w\s]+\w?|\w[^\w\s]+|[^\w\s])\s+){3,}(?=\w)")
 HYPHEN_CONJUNCTIONS = {"en", "of", "tot", "noch", "als", "dan", "maar"}
 STRUCTURAL = re.compile(r"^(?:(?:19|20)\d\d|meerjarendoel|terugblik \d{4}|actieagenda \d{4})$", re.IGNORECASE)
 
@@ -132,6 +134,9 @@ def strip_emphasis(lines: list[str], log: RepairLog) -> list[str]:
     return out
 
 
+DIGIT_LETTERS = str.maketrans("10", "IO")
+
+
 def repair_ocr(lines: list[str], log: RepairLog) -> list[str]:
     """Typical OCR confusions: 0.a. -> o.a., 0ok -> ook, lJssel -> IJssel, VeiIig -> Veilig."""
     rules = [
@@ -141,6 +146,10 @@ def repair_ocr(lines: list[str], log: RepairLog) -> list[str]:
         (re.compile(r"\blJ(?=[a-z])"), "IJ"),
         (re.compile(r"(?<=[A-Za-z])II(?=[a-z])"), "ll"),
         (re.compile(r"(?<=[a-z])I(?=[aeiouy])"), "l"),   # not LinkedIn
+        # '&' joins letters in abbreviations (P&C, I&O); numbers never stand around it,
+        # so a 1 or 0 there is an OCR-read I or O: '1&0 Research' -> 'I&O Research'
+        (re.compile(r"(?<![\w&])[A-Z01]&[A-Z01](?![\w&])"), lambda m: m.group().translate(DIGIT_LETTERS)),
+        (re.compile(r"(?<![\w&])&0(?=\s+[A-Z])"), "&O"),     # the same with its first letter lost
     ]
     out = []
     for line in lines:
@@ -164,7 +173,7 @@ def strip_glyphs(lines: list[str], log: RepairLog) -> list[str]:
         if stripped and (alnum <= 1 or (len(stripped) < 16 and alnum / len(stripped) < 0.5)):
             log.add("glyph_lines")
             continue
-        new = LEADING_GLYPH.sub("", TRAILING_GLYPHS.sub("", line))
+        new = LEADING_DEBRIS.sub("", LEADING_GLYPH.sub("", TRAILING_GLYPHS.sub("", line)))
         if new != line:
             log.add("glyphs")
         out.append(new)
