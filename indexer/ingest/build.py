@@ -7,6 +7,7 @@ generation while staff reindex, and pick up the new one when they next check.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 from collections import Counter
@@ -16,10 +17,11 @@ from whoosh import index as whoosh_index
 
 from ..acronyms import merged_acronyms
 from ..analysis import Decompounder, surface_words
-from ..schema import LEXICON_FILE, build_schema, new_generation_path
+from ..schema import COMPLETE_MARKER, LEXICON_FILE, bind_lexicon, build_schema, new_generation_path
+from .cache import CACHE_FILE, IngestCache, fingerprint, load_cache, save_cache
 from .corpus import Limits
-from .generations import build_lock, check_shrink, mark_complete, remove_partial, swap_generation
-from .pipeline import ingest_corpus
+from .generations import build_lock, check_shrink, live_generation, mark_complete, remove_partial, swap_generation
+from .pipeline import Ingestion, Progress, ingest_files
 from .records import IngestReport, SectionRecord
 
 WORD_LIST_SIZE = 40_000
@@ -53,6 +55,15 @@ def section_meta(section: SectionRecord) -> dict:
     }
 
 
+def section_fields(section: SectionRecord) -> dict:
+    """One section as a Whoosh document."""
+    return dict(
+        id=section.id, doc_id=section.doc_id, title=section.title, doc_title=section.doc_title,
+        text=section.text, theme=section.theme, type=section.type, organisation=section.organisation,
+        year=section.year or 0, position=section.position, meta=section_meta(section),
+    )
+
+
 def write_generation(target: Path, sections: list[SectionRecord], lexicon: dict,
                      decompounder: Decompounder | None, stemming: bool = True) -> None:
     """Write one complete index generation into an empty directory."""
@@ -60,45 +71,106 @@ def write_generation(target: Path, sections: list[SectionRecord], lexicon: dict,
     ix = whoosh_index.create_in(str(target), build_schema(decompounder, stemming))
     writer = ix.writer(limitmb=256)
     for section in sections:
-        writer.add_document(
-            id=section.id, doc_id=section.doc_id, title=section.title, doc_title=section.doc_title,
-            text=section.text, theme=section.theme, type=section.type, organisation=section.organisation,
-            year=section.year or 0, position=section.position, meta=section_meta(section),
-        )
+        writer.add_document(**section_fields(section))
     writer.commit()
+    write_lexicon(target, lexicon)
+
+
+def update_generation(live: Path, target: Path, sections: list[SectionRecord], lexicon: dict,
+                      decompounder: Decompounder | None, stale: set[str], fresh: set[str]) -> None:
+    """Write a generation that shares the live one's segments: drop the ``stale`` documents, add the ``fresh``.
+
+    Whoosh never rewrites a segment file, and deletions live in the new table of contents, so
+    the segment files are hard-linked, not copied; the live generation stays exactly as it was.
+    """
+    link_segments(live, target)
+    writer = whoosh_index.open_dir(str(target)).writer(limitmb=256)
+    if decompounder is not None:
+        bind_lexicon(writer.schema, decompounder)        # the writer's own copy of the stored schema
+    for doc_id in sorted(stale):
+        writer.delete_by_term("doc_id", doc_id)
+    for section in sections:
+        if section.doc_id in fresh:
+            writer.add_document(**section_fields(section))
+    writer.commit()                 # Whoosh's default policy merges only the small segments
+    write_lexicon(target, lexicon)
+
+
+def link_segments(live: Path, target: Path) -> None:
+    """Hard-link the live generation's Whoosh files into an empty directory (copy where links fail)."""
+    target.mkdir(parents=True)
+    own = {LEXICON_FILE, COMPLETE_MARKER, CACHE_FILE}
+    for path in live.iterdir():
+        if path.is_file() and path.name not in own and not path.name.endswith("LOCK"):
+            try:
+                os.link(path, target / path.name)
+            except OSError:
+                shutil.copy2(path, target / path.name)
+
+
+def write_lexicon(target: Path, lexicon: dict) -> None:
     (target / LEXICON_FILE).write_text(json.dumps(lexicon, ensure_ascii=False), encoding="utf-8")
 
 
-def build_index(corpus_dir: Path, index_dir: Path, stemming: bool = True, compounds: bool = True,
-                limits: Limits = Limits(), max_shrink: float = MAX_SHRINK, allow_shrink: bool = False) -> IngestReport:
-    """Build the index of a corpus from scratch; searchers see it once it is complete.
+def make_lexicon(done: Ingestion, analysis: dict, old_parts: dict[str, int] | None) -> dict:
+    """What searchers learn from the corpus: vocabulary, compound parts, acronyms, titles, documents.
 
-    Raises BuildRefused (the live index untouched) when another build runs or the new index
-    would lose too much; any other exception is a bug, and the live index is untouched too.
-    ``stemming`` and ``compounds`` are switched off only to measure what they add.
+    An incremental build keeps the compound parts the reused segments were analysed with and
+    only adds new words, so the query side splits compounds as those segments did.
+    """
+    words = vocabulary_for(done.sections)
+    parts = part_vocabulary(words)
+    if old_parts is not None:
+        parts = {**parts, **old_parts}
+    return {
+        "words": dict(words),
+        "parts": parts,
+        "acronyms": merged_acronyms([d.text for d in done.docs]),
+        "titles": sorted({s.title for s in done.sections}),
+        "documents": {d.meta.doc_id: {"title": d.meta.title, "url": d.meta.url, "path": d.meta.path}
+                      for d in done.docs},
+        "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "analysis": analysis,
+    }
+
+
+def build_index(corpus_dir: Path, index_dir: Path, stemming: bool = True, compounds: bool = True,
+                limits: Limits = Limits(), max_shrink: float = MAX_SHRINK, allow_shrink: bool = False,
+                incremental: bool = False, progress: Progress | None = None, wait_seconds: float = 0) -> IngestReport:
+    """Build the index of a corpus; searchers see the new generation once it is complete.
+
+    ``incremental``: reuse what the live generation learned from files that did not change,
+    and its segments for documents whose sections did not change (a full build otherwise,
+    or when the live generation was made by other code or settings). Raises BuildRefused
+    (the live index untouched) when another build runs (after waiting ``wait_seconds``) or
+    the new index would lose too much; any other exception is a bug, and the live index is
+    untouched too. ``stemming`` and ``compounds`` are switched off only to measure what they add.
     """
     index_dir = index_dir.absolute()
     index_dir.parent.mkdir(parents=True, exist_ok=True)
-    with build_lock(index_dir):
+    analysis = {"stemming": stemming, "compounds": compounds}
+    with build_lock(index_dir, wait_seconds):
         remove_partial(index_dir)
-        docs, sections, report = ingest_corpus(corpus_dir, limits)
+        live = live_generation(index_dir)
+        previous = load_cache(live)
+        if previous is not None and previous.analysis != analysis:
+            previous = None
+        done = ingest_files(corpus_dir, limits, previous if incremental else None, progress)
+        report = done.report
         check_shrink(index_dir, report.documents, max_shrink, allow_shrink)
         started = time.perf_counter()
-        words = vocabulary_for(sections)
-        parts = part_vocabulary(words)
-        lexicon = {
-            "words": dict(words),
-            "parts": parts,
-            "acronyms": merged_acronyms([d.text for d in docs]),
-            "titles": sorted({s.title for s in sections}),
-            "documents": {d.meta.doc_id: {"title": d.meta.title, "url": d.meta.url, "path": d.meta.path}
-                          for d in docs},
-            "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
-            "analysis": {"stemming": stemming, "compounds": compounds},
-        }
+        fingerprints = document_fingerprints(done.sections)
+        stale, fresh = compare_documents(report, previous.fingerprints if previous else None, fingerprints)
+        reuse = incremental and previous is not None
+        lexicon = make_lexicon(done, analysis, live_parts(live) if reuse else None)
+        decompounder = Decompounder(lexicon["parts"]) if compounds else None
         generation = new_generation_path(index_dir, time.time_ns())
         try:
-            write_generation(generation, sections, lexicon, Decompounder(parts) if compounds else None, stemming)
+            if reuse:
+                update_generation(live, generation, done.sections, lexicon, decompounder, stale, fresh)
+            else:
+                write_generation(generation, done.sections, lexicon, decompounder, stemming)
+            save_cache(generation, IngestCache(analysis, done.files, fingerprints))
             mark_complete(generation)
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
@@ -106,3 +178,26 @@ def build_index(corpus_dir: Path, index_dir: Path, stemming: bool = True, compou
         swap_generation(index_dir, generation)
     report.seconds += time.perf_counter() - started
     return report
+
+
+def document_fingerprints(sections: list[SectionRecord]) -> dict[str, str]:
+    """Per document, a digest of the sections it puts into the index."""
+    by_document: dict[str, list[SectionRecord]] = {}
+    for section in sections:
+        by_document.setdefault(section.doc_id, []).append(section)
+    return {doc_id: fingerprint(doc_sections) for doc_id, doc_sections in by_document.items()}
+
+
+def compare_documents(report: IngestReport, before: dict[str, str] | None,
+                      after: dict[str, str]) -> tuple[set[str], set[str]]:
+    """Fill the report's added/changed/removed; return the documents to delete and to (re)write."""
+    before = before or {}
+    report.added = sorted(set(after) - set(before))
+    report.changed = sorted(d for d in set(after) & set(before) if after[d] != before[d])
+    report.removed = sorted(set(before) - set(after))
+    return set(report.changed) | set(report.removed), set(report.added) | set(report.changed)
+
+
+def live_parts(live: Path) -> dict[str, int]:
+    """The compound parts the live generation's segments were analysed with."""
+    return json.loads((live / LEXICON_FILE).read_text(encoding="utf-8")).get("parts", {})

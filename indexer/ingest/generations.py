@@ -11,6 +11,7 @@ import fcntl
 import json
 import os
 import shutil
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,15 +25,21 @@ class BuildRefused(RuntimeError):
 
 
 @contextmanager
-def build_lock(index_dir: Path):
-    """Hold the index path's build lock, or refuse at once. The OS releases it when the process dies."""
+def build_lock(index_dir: Path, wait_seconds: float = 0):
+    """Hold the index path's build lock, waiting at most ``wait_seconds`` for another build to end,
+    else refuse. The OS releases the lock when its process dies, so a killed build never blocks."""
     path = index_dir.with_name(index_dir.name + ".lock")
+    deadline = time.monotonic() + wait_seconds
     with path.open("a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildRefused(f"Er loopt al een indexering van {index_dir}; probeer het opnieuw als die klaar is.") \
-                from None
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise BuildRefused(f"Er loopt al een indexering van {index_dir}; "
+                                       f"probeer het opnieuw als die klaar is.") from None
+                time.sleep(0.2)
         try:
             yield
         finally:

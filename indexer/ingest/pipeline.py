@@ -9,10 +9,18 @@ Error policy, so that nothing is lost silently and no bug passes as a skipped fi
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
+from .cache import CachedFile, IngestCache, source_key
 from .classify import classify_section, document_theme
 from .corpus import CorpusFile, Limits, scan_corpus
+try:                                                     # TEMPORARY until the crawler lands
+    from .crawl import crawled_urls
+except ImportError:
+    def crawled_urls(corpus_dir):
+        return {}
 from .dedupe import fold_duplicates
 from .extract import ExtractionError, extract
 from .manifest import load_manifest
@@ -22,35 +30,61 @@ from .records import ExtractedDocument, IngestReport, NormalisedDocument, Sectio
 from .segment import segment_report
 
 
+Progress = Callable[[int, int, str], None]      # (files done, files in all, the file just done)
+
+
 class DuplicateDocumentId(RuntimeError):
     """Two files were given one id (by the manifest): the build cannot tell them apart."""
+
+
+@dataclass
+class Ingestion:
+    """What the pipeline made of a corpus, and per file what a later build may reuse."""
+
+    docs: list[NormalisedDocument]
+    sections: list[SectionRecord]
+    report: IngestReport
+    files: dict[str, CachedFile]
 
 
 def ingest_corpus(corpus_dir: Path, limits: Limits = Limits()
                   ) -> tuple[list[NormalisedDocument], list[SectionRecord], IngestReport]:
     """Run extract -> normalise -> segment -> classify -> dedupe over every corpus file."""
+    done = ingest_files(corpus_dir, limits)
+    return done.docs, done.sections, done.report
+
+
+def ingest_files(corpus_dir: Path, limits: Limits = Limits(), previous: IngestCache | None = None,
+                 progress: Progress | None = None) -> Ingestion:
+    """The pipeline over every corpus file; a file whose source is unchanged since ``previous`` is reused."""
     started = time.perf_counter()
-    manifest = load_manifest(corpus_dir)
+    entries = corpus_entries(corpus_dir)
     files, refused = scan_corpus(corpus_dir)
     report = IngestReport(files=len(files) + len(refused), skipped=list(refused))
     docs: list[NormalisedDocument] = []
     sections: list[SectionRecord] = []
+    cached: dict[str, CachedFile] = {}
     owners: dict[str, str] = {}
-    for file in files:
-        try:
-            extraction = extract(file, limits)
-        except ExtractionError as exc:
-            report.skipped.append((file.name, str(exc)))
+    for number, file in enumerate(files, 1):
+        entry = entries.get(file.name)
+        key = source_key(file.path, entry, limits)
+        result = previous.lookup(file.name, key) if previous else None
+        if result is None:
+            result = ingest_file(file, entry, key, limits)
+        else:
+            report.reused_files += 1
+        cached[file.name] = result
+        if progress:
+            progress(number, len(files), file.name)
+        if result.skipped:
+            report.skipped.append((file.name, result.skipped))
             continue
-        doc, doc_sections = ingest_document(file, manifest.get(file.name), extraction)
+        doc = result.document
         if doc.meta.doc_id in owners:
             raise DuplicateDocumentId(f"{file.name} and {owners[doc.meta.doc_id]} share the id '{doc.meta.doc_id}'")
-        if not doc_sections:
-            report.skipped.append((file.name, "geen secties gevonden"))
-            continue
         owners[doc.meta.doc_id] = file.name
         docs.append(doc)
-        sections.extend(doc_sections)
+        sections.extend(result.fresh_sections())
     sections, folded = fold_duplicates(docs, sections)
     report.skipped.sort()
     report.documents = len(docs)
@@ -59,7 +93,27 @@ def ingest_corpus(corpus_dir: Path, limits: Limits = Limits()
     for section in sections:
         report.sections_per_document[section.doc_id] = report.sections_per_document.get(section.doc_id, 0) + 1
     report.seconds = time.perf_counter() - started
-    return docs, sections, report
+    return Ingestion(docs, sections, report, cached)
+
+
+def corpus_entries(corpus_dir: Path) -> dict[str, dict]:
+    """What is known about each file beyond its bytes: its manifest entry, or the URL it was crawled from."""
+    entries = load_manifest(corpus_dir)
+    for name, url in crawled_urls(corpus_dir).items():
+        entries[name] = {"file": name, "url": url, **entries.get(name, {})}
+    return entries
+
+
+def ingest_file(file: CorpusFile, entry: dict | None, key: str, limits: Limits) -> CachedFile:
+    """Read one file and run it through the stages; a reading failure becomes a skip reason."""
+    try:
+        extraction = extract(file, limits)
+    except ExtractionError as exc:
+        return CachedFile(key, skipped=str(exc))
+    doc, doc_sections = ingest_document(file, entry, extraction)
+    if not doc_sections:
+        return CachedFile(key, skipped="geen secties gevonden")
+    return CachedFile(key, document=doc, sections=doc_sections)
 
 
 def ingest_document(file: CorpusFile, entry: dict | None, extraction) -> tuple[NormalisedDocument, list[SectionRecord]]:

@@ -81,3 +81,7 @@ class IngestReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     sections_per_document: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    reused_files: int = 0              # files an incremental build took from the previous generation
+    added: list[str] = field(default_factory=list)      # document ids, compared with the previous generation
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)

@@ -38,13 +38,17 @@ class Generation:
         weakref.finalize(self, close_all, self._searchers)
         self.lexicon = Lexicon(json.loads((Path(path) / LEXICON_FILE).read_text(encoding="utf-8")))
         self.highlighter = Highlighter(self.lexicon.decompounder)
-        searcher = self.searcher()
-        self.stored: list[dict] = [dict(searcher.stored_fields(n)) for n in range(searcher.doc_count_all())]
-        self.by_id = {fields["id"]: n for n, fields in enumerate(self.stored)}
-        self.index_values = {spec.name: sorted({f[spec.name] for f in self.stored}, reverse=spec.numeric)
+        reader = self.searcher().reader()
+        # an incrementally built generation keeps deleted sections in shared segments: skip them
+        self.docnums: list[int] = list(reader.all_doc_ids())
+        self.stored: list[dict | None] = [None] * reader.doc_count_all()
+        for n in self.docnums:
+            self.stored[n] = dict(reader.stored_fields(n))
+        self.by_id = {self.stored[n]["id"]: n for n in self.docnums}
+        self.index_values = {spec.name: sorted({self.stored[n][spec.name] for n in self.docnums}, reverse=spec.numeric)
                              for spec in FACETS if spec.controlled is None}
         by_document: dict[str, list[int]] = {}
-        for n in sorted(range(len(self.stored)), key=lambda n: self.stored[n]["position"]):
+        for n in sorted(self.docnums, key=lambda n: self.stored[n]["position"]):
             by_document.setdefault(self.stored[n]["doc_id"], []).append(n)
         self.by_document = by_document
 

@@ -70,7 +70,7 @@ class SearchService:
     def stats(self) -> dict:
         """Documents and sections in the current generation."""
         generation = self.refresh()
-        return {"documents": len(generation.by_document), "sections": len(generation.stored)}
+        return {"documents": len(generation.by_document), "sections": len(generation.docnums)}
 
     def facet_values(self, facet: str) -> list:
         """Values a facet may take: the controlled lists, or what the index holds."""
@@ -153,7 +153,7 @@ class Search:
     def matches(self, parsed: ParsedQuery, options: SearchOptions) -> tuple[CompiledQuery, list[tuple[int, float]]]:
         """The compiled query and every matching (docnum, score), best first, exclusions removed."""
         if parsed.is_empty and not parsed.excluded:
-            return CompiledQuery(Every()), [(n, 0.0) for n in range(len(self.generation.stored))]
+            return CompiledQuery(Every()), [(n, 0.0) for n in self.generation.docnums]
         built = QueryCompiler(self.generation.lexicon, self.generation.indexed, options).compile(parsed)
         searcher = self.generation.searcher()
         scored = [(hit.docnum, hit.score) for hit in searcher.search(built.query, limit=None, terms=False)]

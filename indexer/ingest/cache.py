@@ -1,0 +1,101 @@
+"""What a generation remembers about how it was made, so the next build redoes only what changed.
+
+Each generation holds ``ingest-cache.pickle``: per corpus file the key of its source (its
+bytes, its manifest entry, its link and the ingester's own code) with the document and
+sections that source gave, or the reason it was skipped; and per document a fingerprint
+of the sections written into the index. An incremental build reuses every entry whose key
+still matches and rewrites only the documents whose fingerprint changed.
+
+The cache is a pickle because it holds the pipeline's own records; it lives inside the
+index directory, which is as trusted as Whoosh's own (pickled) table of contents.
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import pickle
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from pathlib import Path
+
+from .records import NormalisedDocument, SectionRecord
+
+CACHE_FILE = "ingest-cache.pickle"
+FORMAT = 1
+
+
+@cache
+def ingester_version() -> str:
+    """A hash of the code and data that turn files into sections: change any of them and no entry is reused."""
+    root = Path(__file__).resolve().parent.parent          # indexer/
+    digest = hashlib.sha1(str(FORMAT).encode())
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".toml"} and "search" not in path.relative_to(root).parts:
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def source_key(path: Path, entry: dict | None, limits: object) -> str:
+    """What a file's sections depend on: its bytes, its manifest entry (link included) and the limits."""
+    digest = hashlib.sha1(ingester_version().encode())
+    digest.update(json.dumps(entry or {}, sort_keys=True, ensure_ascii=False).encode())
+    digest.update(repr(limits).encode())
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class CachedFile:
+    """One corpus file as the pipeline left it: a document with its sections, or a skip reason."""
+
+    key: str
+    document: NormalisedDocument | None = None
+    sections: list[SectionRecord] = field(default_factory=list)     # before duplicates are folded
+    skipped: str = ""
+
+    def fresh_sections(self) -> list[SectionRecord]:
+        """Copies of the sections: folding duplicates writes into them, the cache must stay as it was."""
+        return copy.deepcopy(self.sections)
+
+
+@dataclass
+class IngestCache:
+    """The cache of one generation: files by corpus name, and section fingerprints by document id."""
+
+    analysis: dict = field(default_factory=dict)
+    files: dict[str, CachedFile] = field(default_factory=dict)
+    fingerprints: dict[str, str] = field(default_factory=dict)
+
+    def lookup(self, name: str, key: str) -> CachedFile | None:
+        """The cached result for a file, if its source is unchanged."""
+        entry = self.files.get(name)
+        return entry if entry is not None and entry.key == key else None
+
+
+def fingerprint(sections: list[SectionRecord]) -> str:
+    """A digest of everything a document's sections put into the index."""
+    payload = json.dumps([asdict(s) for s in sections], sort_keys=True, ensure_ascii=False, default=list)
+    return hashlib.sha1(payload.encode()).hexdigest()
+
+
+def load_cache(generation: Path | None) -> IngestCache | None:
+    """A generation's cache, or None when it has none or one this code cannot use."""
+    path = generation / CACHE_FILE if generation else None
+    if path is None or not path.exists():
+        return None
+    try:
+        with path.open("rb") as handle:
+            stored = pickle.load(handle)
+    except Exception:                       # an older layout or a damaged file: rebuild from scratch
+        return None
+    return stored if isinstance(stored, IngestCache) else None
+
+
+def save_cache(generation: Path, ingest_cache: IngestCache) -> None:
+    """Write the cache into a generation that is being built (before it is marked complete)."""
+    with (generation / CACHE_FILE).open("wb") as handle:
+        pickle.dump(ingest_cache, handle, protocol=pickle.HIGHEST_PROTOCOL)

@@ -1,0 +1,126 @@
+"""`kennisbank reindex`: fetch what was published (optional), then an incremental build.
+
+Run by staff from a shell, and by the publish hook as a child process that reports into a
+job file. Progress goes to a terminal as a bar, to a log as plain lines, and to the job
+file as figures. Exit codes: 0 done, 1 refused (another build, or too much would be lost)
+or the manifest is broken, 2 bad arguments; a bug raises, so the exit code is not 0.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from .jobs import JobFile
+
+PLAIN_EVERY_SECONDS = 5.0
+
+
+class Progress:
+    """Files done out of all: a bar in a terminal, a plain line every few seconds in a log, figures in the job."""
+
+    def __init__(self, job: JobFile | None, stream=sys.stderr):
+        self.job = job
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int, name: str) -> None:
+        now = time.monotonic()
+        if self.tty:
+            filled = int(30 * done / max(1, total))
+            self.stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} bestanden")
+            if done == total:
+                self.stream.write("\n")
+            self.stream.flush()
+        elif done == total or now - self.last >= PLAIN_EVERY_SECONDS:
+            print(f"{done}/{total} bestanden gelezen ({name})", file=self.stream, flush=True)
+        if self.job and (done == total or now - self.last >= 1.0):
+            self.job.update(phase="indexeren", done=done, total=total)
+        if done == total or now - self.last >= min(1.0, PLAIN_EVERY_SECONDS):
+            self.last = now
+
+
+def run_reindex(args: argparse.Namespace) -> int:
+    """Crawl (when asked), then reindex incrementally; report into the job file when there is one."""
+    job = JobFile(args.job_file) if args.job_file else None
+    if job:
+        job.update(pid=os.getpid(), state="bezig", phase="wachten op een lopende indexering")
+    try:
+        crawl_summary = crawl_first(args, job)
+        report = build(args, Progress(job))
+    except Refusal as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        if job:
+            job.update(state="geweigerd", error=str(exc))
+        return 1
+    except BaseException as exc:
+        if job:
+            job.update(state="mislukt", error=f"{type(exc).__name__}: {exc}")
+        raise
+    outcome = {"added": report.added, "changed": report.changed, "removed": report.removed,
+               "skipped": [list(item) for item in report.skipped], "documents": report.documents,
+               "sections": report.sections, "reused_files": report.reused_files, "seconds": round(report.seconds, 2)}
+    if job:
+        job.update(state="klaar", phase="klaar", crawl=crawl_summary, **outcome)
+    print_outcome(outcome, crawl_summary)
+    return 0
+
+
+class Refusal(Exception):
+    """A reindex that must not go ahead; the message says why (Dutch)."""
+
+
+def crawl_first(args: argparse.Namespace, job: JobFile | None) -> dict | None:
+    """Fetch the site (``--crawl``) or single pages (``--fetch``), remove ``--remove``; None when not asked."""
+    if not (args.crawl or args.fetch or args.remove):
+        return None
+    from indexer.ingest.crawl import CrawlPolicy, crawl
+
+    if job:
+        job.update(phase="ophalen")
+    starts = args.crawl or args.fetch
+    policy = CrawlPolicy(block_private_networks=args.block_private_networks,
+                         allowed_hosts=allowed_hosts(args.crawl or args.fetch or args.remove))
+    report = crawl(starts, Path(args.corpus), policy=policy, only_urls=args.fetch or None,
+                   remove_urls=tuple(args.remove or ()))
+    summary = {"added": report.added, "changed": report.changed, "unchanged": len(report.unchanged),
+               "removed": report.removed, "skipped": [list(item) for item in report.skipped],
+               "summary": report.summary()}
+    print(report.summary(), flush=True)
+    return summary
+
+
+def allowed_hosts(urls: list[str]) -> tuple[str, ...]:
+    """The hosts a crawl may visit: those of the URLs it was given."""
+    from urllib.parse import urlsplit
+
+    return tuple(sorted({urlsplit(url).hostname or "" for url in urls} - {""}))
+
+
+def build(args: argparse.Namespace, progress: Progress):
+    """The incremental build itself; refusals become Refusal."""
+    from indexer.ingest.build import build_index
+    from indexer.ingest.corpus import Limits
+    from indexer.ingest.generations import BuildRefused
+    from indexer.ingest.manifest import ManifestError
+
+    limits = Limits(max_bytes=int(args.max_file_mb * 1024 * 1024), max_seconds=args.max_file_seconds)
+    try:
+        return build_index(Path(args.corpus), Path(args.index), limits=limits, max_shrink=args.max_shrink,
+                           allow_shrink=args.allow_shrink, incremental=True, progress=progress,
+                           wait_seconds=args.wait)
+    except (BuildRefused, ManifestError) as exc:
+        raise Refusal(str(exc)) from None
+
+
+def print_outcome(outcome: dict, crawl_summary: dict | None) -> None:
+    """What changed, for the person or log that started the reindex."""
+    for label, key in (("toegevoegd", "added"), ("gewijzigd", "changed"), ("verwijderd", "removed")):
+        print(f"{label}: {len(outcome[key])}" + "".join(f"\n  {doc_id}" for doc_id in outcome[key]))
+    print(f"overgeslagen: {len(outcome['skipped'])}" +
+          "".join(f"\n  {name}: {reason}" for name, reason in outcome["skipped"]))
+    print(f"{outcome['documents']} documenten, {outcome['sections']} secties; "
+          f"{outcome['reused_files']} bestanden ongewijzigd hergebruikt; {outcome['seconds']:.2f} s", flush=True)
