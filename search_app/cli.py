@@ -1,4 +1,4 @@
-"""The `kennisbank` command: index, serve, search, eval.
+"""The `kennisbank` command: index, reindex, serve, search, eval.
 
 It lives with the web app because it composes both sides: `index` runs ingestion,
 `serve` starts the app, `search` prints what the API returns.
@@ -149,11 +149,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kennisbank", description="Kennisbank search: index, serve, search, eval.")
-    sub = parser.add_subparsers(dest="command", required=True)
+def cmd_reindex(args: argparse.Namespace) -> int:
+    """Crawl (when asked), then an incremental build: only new, changed and removed documents are processed."""
+    from .reindex import run_reindex
 
-    p = sub.add_parser("index", help="build the index of a corpus from scratch")
+    if not Path(args.corpus).is_dir():
+        print(f"error: corpus directory {args.corpus} does not exist", file=sys.stderr)
+        return 2
+    return run_reindex(args)
+
+
+def add_build_options(p: argparse.ArgumentParser) -> None:
+    """Options shared by `index` and `reindex`: where, per-file limits, the shrink guard."""
     p.add_argument("--corpus", default=default("CORPUS_DIR"))
     p.add_argument("--index", default=default("INDEX_DIR"))
     p.add_argument("--max-file-mb", type=float, default=Limits().max_bytes / 1024 / 1024,
@@ -163,7 +170,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-shrink", type=float, default=MAX_SHRINK,
                    help="refuse a build that drops more than this share of the live index's documents")
     p.add_argument("--allow-shrink", action="store_true", help="build even if documents would be dropped")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kennisbank", description="Kennisbank search: index, serve, search, eval.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("index", help="build the index of a corpus from scratch")
+    add_build_options(p)
     p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("reindex", help="fetch what was published (optional), then process only what changed")
+    add_build_options(p)
+    p.add_argument("--crawl", action="append", metavar="URL", help="crawl this site first (repeatable)")
+    p.add_argument("--fetch", action="append", metavar="URL", help="fetch just this page first (repeatable)")
+    p.add_argument("--remove", action="append", metavar="URL", help="remove this page's document (repeatable)")
+    p.add_argument("--block-private-networks", action="store_true",
+                   help="refuse URLs that resolve to loopback or private addresses (the publish hook sets this)")
+    p.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                   help="wait this long for a running build instead of refusing at once")
+    p.add_argument("--job-file", help="write progress and outcome as JSON here (the publish hook reads it)")
+    p.set_defaults(func=cmd_reindex)
 
     p = sub.add_parser("serve", help="serve the search page and JSON API")
     p.add_argument("--index", default=default("INDEX_DIR"))
