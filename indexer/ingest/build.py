@@ -15,11 +15,11 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from ..acronyms import merged_acronyms
 from ..analysis import Decompounder, surface_words
 from ..schema import COMPLETE_MARKER, LEXICON_FILE, bind_lexicon, build_schema, new_generation_path
 from .cache import CACHE_FILE, IngestCache, fingerprint, load_cache, save_cache
 from .corpus import Limits
+from .learn import acronyms, vocabulary
 from .generations import build_lock, check_shrink, live_generation, mark_complete, remove_partial, swap_generation
 from .pipeline import Ingestion, Progress, ingest_files
 from .records import IngestReport, SectionRecord
@@ -118,14 +118,14 @@ def make_lexicon(done: Ingestion, analysis: dict, old_parts: dict[str, int] | No
     An incremental build keeps the compound parts the reused segments were analysed with and
     only adds new words, so the query side splits compounds as those segments did.
     """
-    words = vocabulary_for(done.sections)
+    words = vocabulary(done.lessons, {s.id for s in done.sections})
     parts = part_vocabulary(words)
     if old_parts is not None:
         parts = {**parts, **old_parts}
     return {
         "words": dict(words),
         "parts": parts,
-        "acronyms": merged_acronyms([d.text for d in done.docs]),
+        "acronyms": acronyms(done.lessons),
         "titles": sorted({s.title for s in done.sections}),
         "documents": {d.meta.doc_id: {"title": d.meta.title, "url": d.meta.url, "path": d.meta.path}
                       for d in done.docs},

@@ -19,10 +19,11 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 
+from .learn import Lessons
 from .records import NormalisedDocument, SectionRecord
 
 CACHE_FILE = "ingest-cache.pickle"
-FORMAT = 1
+FORMAT = 2
 
 
 @cache
@@ -55,6 +56,7 @@ class CachedFile:
     key: str
     document: NormalisedDocument | None = None
     sections: list[SectionRecord] = field(default_factory=list)     # before duplicates are folded
+    lessons: Lessons | None = None
     skipped: str = ""
 
     def fresh_sections(self) -> list[SectionRecord]:

@@ -23,6 +23,7 @@ except ImportError:
         return {}
 from .dedupe import fold_duplicates
 from .extract import ExtractionError, extract
+from .learn import Lessons, learn
 from .manifest import load_manifest
 from .metadata import document_meta
 from .normalise import normalise_document
@@ -45,6 +46,7 @@ class Ingestion:
     sections: list[SectionRecord]
     report: IngestReport
     files: dict[str, CachedFile]
+    lessons: list[Lessons]             # of the documents, in their order
 
 
 def ingest_corpus(corpus_dir: Path, limits: Limits = Limits()
@@ -65,6 +67,7 @@ def ingest_files(corpus_dir: Path, limits: Limits = Limits(), previous: IngestCa
     sections: list[SectionRecord] = []
     cached: dict[str, CachedFile] = {}
     owners: dict[str, str] = {}
+    lessons: list[Lessons] = []
     for number, file in enumerate(files, 1):
         entry = entries.get(file.name)
         key = source_key(file.path, entry, limits)
@@ -84,8 +87,10 @@ def ingest_files(corpus_dir: Path, limits: Limits = Limits(), previous: IngestCa
             raise DuplicateDocumentId(f"{file.name} and {owners[doc.meta.doc_id]} share the id '{doc.meta.doc_id}'")
         owners[doc.meta.doc_id] = file.name
         docs.append(doc)
+        lessons.append(result.lessons)
         sections.extend(result.fresh_sections())
-    sections, folded = fold_duplicates(docs, sections)
+    samples = {doc.meta.doc_id: lesson.sample for doc, lesson in zip(docs, lessons)}
+    sections, folded = fold_duplicates(docs, sections, samples)
     report.skipped.sort()
     report.documents = len(docs)
     report.sections = len(sections)
@@ -93,7 +98,7 @@ def ingest_files(corpus_dir: Path, limits: Limits = Limits(), previous: IngestCa
     for section in sections:
         report.sections_per_document[section.doc_id] = report.sections_per_document.get(section.doc_id, 0) + 1
     report.seconds = time.perf_counter() - started
-    return Ingestion(docs, sections, report, cached)
+    return Ingestion(docs, sections, report, cached, lessons)
 
 
 def corpus_entries(corpus_dir: Path) -> dict[str, dict]:
@@ -113,7 +118,7 @@ def ingest_file(file: CorpusFile, entry: dict | None, key: str, limits: Limits) 
     doc, doc_sections = ingest_document(file, entry, extraction)
     if not doc_sections:
         return CachedFile(key, skipped="geen secties gevonden")
-    return CachedFile(key, document=doc, sections=doc_sections)
+    return CachedFile(key, document=doc, sections=doc_sections, lessons=learn(doc, doc_sections))
 
 
 def ingest_document(file: CorpusFile, entry: dict | None, extraction) -> tuple[NormalisedDocument, list[SectionRecord]]:
