@@ -14,6 +14,7 @@ from pathlib import Path
 from ..text_utils import slugify
 
 MANIFEST_FILE = "manifest.toml"
+CRAWL_STATE_FILE = "crawl-state.json"      # written by the crawler (ingest/crawl/state.py)
 SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"}
 MAX_ID_LENGTH = 60
 HASH_LENGTH = 8
@@ -61,13 +62,13 @@ def scan_corpus(corpus_dir: Path) -> tuple[list[CorpusFile], list[tuple[str, str
     """Every file under the corpus in a stable order, and the ones refused with a reason (Dutch).
 
     Refused: unsupported formats, symlinks that lead outside the corpus, unreadable entries.
-    The manifest itself is not a document.
+    The manifest and the crawl state are not documents.
     """
     root = corpus_dir.resolve()
     found, refused = [], []
     for path in sorted(corpus_dir.rglob("*")):
         name = path.relative_to(corpus_dir).as_posix()
-        if name == MANIFEST_FILE or (path.is_dir() and not path.is_symlink()):
+        if name in (MANIFEST_FILE, CRAWL_STATE_FILE) or (path.is_dir() and not path.is_symlink()):
             continue
         if path.is_dir() and path.resolve().is_relative_to(root):
             continue                    # a linked folder inside the corpus: its files are scanned where they are

@@ -16,11 +16,7 @@ from typing import Callable
 from .cache import CachedFile, IngestCache, source_key
 from .classify import classify_section, document_theme
 from .corpus import CorpusFile, Limits, scan_corpus
-try:                                                     # TEMPORARY until the crawler lands
-    from .crawl import crawled_urls
-except ImportError:
-    def crawled_urls(corpus_dir):
-        return {}
+from .crawl import crawled_urls
 from .dedupe import fold_duplicates
 from .extract import ExtractionError, extract
 from .learn import Lessons, learn
