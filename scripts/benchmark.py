@@ -2,6 +2,7 @@
 
     python scripts/benchmark.py eval --queries Q --labels L --corpus corpus/
     python scripts/benchmark.py speed --corpus corpus/
+    python scripts/benchmark.py reindex --corpus corpus/ --sections 10000
 
 Peers are built exactly as shared/eval/README.md describes: the blank-line separated
 paragraphs (longer than 40 characters, whitespace collapsed) of the corpus text files,
@@ -241,6 +242,38 @@ def run_speed(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_reindex(args: argparse.Namespace) -> int:
+    """A full rebuild next to an incremental reindex of one changed document, on the seeds and scaled corpora."""
+    import shutil
+
+    from indexer.ingest.build import build_index
+    from scaled_corpus import write_scaled_corpus
+
+    print("| corpus | sections | full rebuild s | reindex one changed document s | reindex / rebuild |")
+    print("|---|---|---|---|---|")
+    for size in [0] + [n for n in args.sections if n > 0]:
+        with tempfile.TemporaryDirectory() as tmp:
+            corpus, index = Path(tmp) / "corpus", Path(tmp) / "index"
+            if size:
+                write_scaled_corpus(corpus, size, Path(args.corpus))
+            else:
+                shutil.copytree(args.corpus, corpus)
+            started = time.perf_counter()
+            report = build_index(corpus, index)
+            rebuild = time.perf_counter() - started
+            changed = sorted(p for p in corpus.rglob("*") if p.is_file() and p.name != "manifest.toml")[-1]
+            changed.write_text(changed.read_text(encoding="utf-8") + "\n\nEen aanvulling over zwerfkattenopvang.\n",
+                               encoding="utf-8")
+            started = time.perf_counter()
+            again = build_index(corpus, index, incremental=True)
+            reindex = time.perf_counter() - started
+            assert again.changed, "the changed document was not seen as changed"
+            name = f"scaled {size}" if size else "seeds"
+            print(f"| {name} | {report.sections} | {rebuild:.2f} | {reindex:.2f} | {reindex / rebuild:.1%} |",
+                  flush=True)
+    return 0
+
+
 def http_latency(index: Path, repeat: int) -> list[float]:
     """Time GET /api/search against a real server process on a free loopback port."""
     import http.client
@@ -274,6 +307,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeat", type=int, default=20)
     p.add_argument("--builds", type=int, default=3)
     p.set_defaults(func=run_speed)
+    p = sub.add_parser("reindex")
+    p.add_argument("--corpus", default="corpus")
+    p.add_argument("--sections", type=int, nargs="*", default=[10_000], help="scaled corpus sizes (0: none)")
+    p.set_defaults(func=run_reindex)
     args = parser.parse_args(argv)
     return args.func(args)
 

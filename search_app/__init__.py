@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import search_service
+from . import admin, querylog, search_service
 from .settings import load_settings
 
 
@@ -14,9 +14,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     search_service.init_app(app)
+    admin.init_app(app)
+    querylog.init_app(app)
 
-    from . import api, pages
+    from . import api, pages, publish, staff
 
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(publish.bp)
+    app.register_blueprint(staff.bp)
     return app

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, jsonify, request
 from indexer.search import SearchError
 from indexer.search.params import MAX_QUERY_LENGTH, MAX_SUGGEST_LENGTH, check_query_length
 
+from .querylog import record
 from .requests_args import search_args
 from .search_service import get_service
 from .serialise import search_dict, section_dict
@@ -27,7 +28,11 @@ def bad_request(exc: SearchError):
 @bp.get("/api/search")
 def api_search():
     """Faceted search; see README 'HTTP API' for the response."""
-    return jsonify(search_dict(get_service().search(**search_args(request.args))))
+    params = search_args(request.args)
+    body = search_dict(get_service().search(**params))
+    if params["q"] or params["filters"]:
+        record("log_search", params["q"], params["filters"], body["total"], params["page"])
+    return jsonify(body)
 
 
 @bp.get("/api/sections/<section_id>")

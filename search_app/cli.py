@@ -1,4 +1,4 @@
-"""The `kennisbank` command: index, reindex, serve, search, eval.
+"""The `kennisbank` command: index, reindex, crawl, serve, search, report, eval.
 
 It lives with the web app because it composes both sides: `index` runs ingestion,
 `serve` starts the app, `search` prints what the API returns.
@@ -159,6 +159,58 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     return run_reindex(args)
 
 
+def cmd_crawl(args: argparse.Namespace) -> int:
+    """Crawl a website into the corpus folder: one line per URL, then a summary."""
+    from indexer.ingest.crawl import CrawlError, CrawlPolicy, crawl
+    from indexer.ingest.crawl.policy import EVENT_LABELS
+
+    # Options left out keep CrawlPolicy's defaults (imported here: `requests` slows every command).
+    given = {"max_pages": args.max_pages, "delay_seconds": args.delay, "timeout_seconds": args.timeout,
+             "max_bytes": None if args.max_file_mb is None else int(args.max_file_mb * 1024 * 1024)}
+    limits = {name: value for name, value in given.items() if value is not None}
+    if any(value < 0 or (value == 0 and name != "delay_seconds") for name, value in limits.items()):
+        print("error: --max-pages, --max-file-mb and --timeout must be positive, --delay at least 0", file=sys.stderr)
+        return 2
+
+    def show(event: str, url: str, detail: str) -> None:
+        print(f"{EVENT_LABELS[event]:<13} {url}  {detail}".rstrip(), flush=True)
+
+    try:
+        report = crawl([args.url], Path(args.corpus), sitemaps=args.sitemap or (), policy=CrawlPolicy(**limits),
+                       progress=show)
+    except CrawlError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(report.summary())
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """What searchers looked for and missed, from the query log."""
+    from .querylog import QueryLog
+
+    path = args.query_log or default("QUERY_LOG")
+    if not path or not Path(path).is_file():
+        print(f"error: no query log at '{path}'. Set KENNISBANK_QUERY_LOG (or --query-log) to the file the "
+              f"server logs to.", file=sys.stderr)
+        return 2
+    report = QueryLog(path, days=int(default("QUERY_LOG_DAYS"))).report(args.days, args.limit)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{report['searches']} zoekopdrachten in {report['days']} dagen, {report['distinct_queries']} verschillende")
+    for key, heading in (("frequent", "Meest gezocht"), ("zero_results", "Zonder resultaten"),
+                         ("not_opened", "Resultaten die niemand opende")):
+        print(f"\n{heading}:")
+        for row in report[key] or [{"query": "(geen)", "count": "", "average_results": ""}]:
+            print(f"  {row['count']:>5}  {row['query']}" + (f"  ({row['average_results']} resultaten)"
+                                                           if row["average_results"] != "" else ""))
+    print("\nGebruikte filters:")
+    for facet, values in report["filters"].items():
+        print(f"  {facet}: " + ", ".join(f"{value} ({count})" for value, count in values.items()))
+    return 0
+
+
 def add_build_options(p: argparse.ArgumentParser) -> None:
     """Options shared by `index` and `reindex`: where, per-file limits, the shrink guard."""
     p.add_argument("--corpus", default=default("CORPUS_DIR"))
@@ -185,12 +237,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--crawl", action="append", metavar="URL", help="crawl this site first (repeatable)")
     p.add_argument("--fetch", action="append", metavar="URL", help="fetch just this page first (repeatable)")
     p.add_argument("--remove", action="append", metavar="URL", help="remove this page's document (repeatable)")
+    p.add_argument("--crawl-delay", type=float, default=1.0, metavar="SECONDS",
+                   help="pause between two requests to one host while crawling")
     p.add_argument("--block-private-networks", action="store_true",
                    help="refuse URLs that resolve to loopback or private addresses (the publish hook sets this)")
     p.add_argument("--wait", type=float, default=0, metavar="SECONDS",
                    help="wait this long for a running build instead of refusing at once")
     p.add_argument("--job-file", help="write progress and outcome as JSON here (the publish hook reads it)")
     p.set_defaults(func=cmd_reindex)
+
+    p = sub.add_parser("crawl", help="fetch a website's pages and documents into the corpus folder")
+    p.add_argument("url", help="the start page; the crawl stays on its host")
+    p.add_argument("--sitemap", action="append", metavar="URL", help="read this sitemap too (repeatable)")
+    p.add_argument("--max-pages", type=int, help="fetch at most this many URLs (default 500)")
+    p.add_argument("--corpus", default=default("CORPUS_DIR"))
+    p.add_argument("--delay", type=float, metavar="SECONDS",
+                   help="pause between two requests to the site (default 1; a larger robots.txt Crawl-delay wins)")
+    p.add_argument("--max-file-mb", type=float, help="skip (and report) responses larger than this (default 50)")
+    p.add_argument("--timeout", type=float, metavar="SECONDS",
+                   help="skip (and report) responses that take longer than this (default 60)")
+    p.set_defaults(func=cmd_crawl)
 
     p = sub.add_parser("serve", help="serve the search page and JSON API")
     p.add_argument("--index", default=default("INDEX_DIR"))
@@ -209,6 +275,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--per-page", type=int, default=10)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("report", help="what searchers looked for and missed (the query log)")
+    p.add_argument("--query-log", help="the SQLite query log (default: KENNISBANK_QUERY_LOG)")
+    p.add_argument("--days", type=int, default=30)
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("eval", help="measure search quality on judged queries")
     p.add_argument("--queries", required=True)

@@ -80,11 +80,13 @@ def process_alive(pid) -> bool:
 
 
 def start_reindex_job(index_dir: str, corpus_dir: str, *, crawl: list[str], fetch: list[str],
-                      remove: list[str], wait_seconds: float = 900) -> str:
+                      remove: list[str], crawl_delay: float = 1.0, private_networks: bool = False,
+                      wait_seconds: float = 900) -> str:
     """Start `kennisbank reindex` in a child process for the publish hook; returns the job id.
 
-    Crawls started over HTTP never reach private networks (no server-side request forgery),
-    and a job waits for a running build instead of being refused, so no publish is lost.
+    Crawls started over HTTP reach no private network unless ``private_networks`` (no
+    server-side request forgery), and a job waits for a running build instead of being
+    refused, so no publish is lost.
     """
     folder = jobs_dir(index_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -97,7 +99,7 @@ def start_reindex_job(index_dir: str, corpus_dir: str, *, crawl: list[str], fetc
             _children.remove(child)
     command = [sys.executable, "-m", "search_app.cli", "reindex", "--index", str(index_dir),
                "--corpus", str(corpus_dir), "--job-file", str(job.path), "--wait", str(wait_seconds),
-               "--block-private-networks"]
+               "--crawl-delay", str(crawl_delay)] + ([] if private_networks else ["--block-private-networks"])
     command += [f"--crawl={url}" for url in crawl] + [f"--fetch={url}" for url in fetch]
     command += [f"--remove={url}" for url in remove]
     log = (folder / f"{job_id}.log").open("ab")

@@ -11,6 +11,7 @@ from indexer.search import SearchError
 from indexer.search.params import MAX_PER_PAGE, MAX_QUERY_LENGTH
 
 from .facets import chips, options, state_url
+from .querylog import record
 from .requests_args import search_args
 from .search_service import get_service
 from .serialise import marked_html, search_dict, section_dict
@@ -33,6 +34,9 @@ def render_search(template: str, compact: bool = False):
         params = search_args(request.args, current_app.config["PER_PAGE"])
         params["per_page"] = min(params["per_page"], MAX_PER_PAGE)
         body = search_dict(get_service().search(**params))
+        if params["q"] or params["filters"]:
+            record("log_search", params["q"], params["filters"], body["total"], params["page"],
+                   typing=bool(request.args.get("typing")))
     except SearchError as exc:
         error, status = str(exc), 400
     context = {
@@ -89,6 +93,8 @@ def section_page(section_id: str):
     view = get_service().section(section_id, q)
     if view is None:
         return render_not_found()
+    if q.strip():
+        record("log_open", q, section_id)
     return render_template("section.html", section=section_dict(view), body=text_to_html(marked_html(view.body)),
                            q=q, state_url=state_url)
 

@@ -82,7 +82,7 @@ def crawl_first(args: argparse.Namespace, job: JobFile | None) -> dict | None:
     if job:
         job.update(phase="ophalen")
     starts = args.crawl or args.fetch
-    policy = CrawlPolicy(block_private_networks=args.block_private_networks,
+    policy = CrawlPolicy(block_private_networks=args.block_private_networks, delay_seconds=args.crawl_delay,
                          allowed_hosts=allowed_hosts(args.crawl or args.fetch or args.remove))
     report = crawl(starts, Path(args.corpus), policy=policy, only_urls=args.fetch or None,
                    remove_urls=tuple(args.remove or ()))

@@ -54,6 +54,66 @@ def origins(value) -> list[str]:
     return cleaned
 
 
+def urls(value) -> list[str]:
+    """'https://a.nl/, https://a.nl/nieuws/' or a list of them: http(s) URLs (empty: none)."""
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)):
+        raise ValueError("expected comma-separated URLs / verwacht komma-gescheiden URL's")
+    cleaned = [str(u).strip() for u in items if str(u).strip()]
+    for url in cleaned:
+        if not url.startswith(("http://", "https://")) or len(url.split("/")[2]) == 0:
+            raise ValueError(f"'{url}' is not an http(s) URL / '{url}' is geen http(s)-URL")
+    return cleaned
+
+
+def admin_token(value) -> str:
+    """Empty (the admin surface is off) or a secret of at least 16 characters."""
+    token = str(value or "").strip()
+    if token and len(token) < 16:
+        raise ValueError("expected at least 16 characters / verwacht minstens 16 tekens")
+    return token
+
+
+def optional_path(value) -> str:
+    """A path, or empty for 'none'."""
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    return str(value or "").strip()
+
+
+def retention_days(value) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValueError("expected a whole number of days / verwacht een geheel aantal dagen") from None
+    if not 1 <= number <= 3650:
+        raise ValueError("expected 1 to 3650 days / verwacht 1 tot en met 3650 dagen")
+    return number
+
+
+def flag(value) -> bool:
+    """true/false, yes/no, 1/0, ja/nee."""
+    if isinstance(value, bool):
+        return value
+    text_value = str(value).strip().lower()
+    if text_value in ("1", "true", "yes", "ja", "on"):
+        return True
+    if text_value in ("0", "false", "no", "nee", "off", ""):
+        return False
+    raise ValueError("expected true or false / verwacht true of false")
+
+
+def seconds(value) -> float:
+    """A number of seconds from 0 to 60."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError("expected a number of seconds / verwacht een aantal seconden") from None
+    if not 0 <= number <= 60:
+        raise ValueError("expected 0 to 60 seconds / verwacht 0 tot en met 60 seconden")
+    return number
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -70,6 +130,23 @@ SETTINGS = (
             "Comma-separated origins allowed to call the JSON API from a browser (or '*').", origins),
     Setting("PER_PAGE", DEFAULT_PER_PAGE, "KENNISBANK_PER_PAGE",
             f"Results per page on the search page (1 to {MAX_PER_PAGE}).", per_page),
+    Setting("ADMIN_TOKEN", "", "KENNISBANK_ADMIN_TOKEN",
+            "Secret for the staff endpoints (publish hook, staff report), at least 16 characters; "
+            "empty: those endpoints do not exist.", admin_token),
+    Setting("QUERY_LOG", "", "KENNISBANK_QUERY_LOG",
+            "SQLite file of the opt-in query log (query, filters, result count, time; nothing about the person); "
+            "empty: nothing is logged.", optional_path),
+    Setting("QUERY_LOG_DAYS", 90, "KENNISBANK_QUERY_LOG_DAYS", "Days the query log keeps a search (1 to 3650).",
+            retention_days),
+    Setting("CRAWL_URLS", "", "KENNISBANK_CRAWL_URLS",
+            "Comma-separated start URLs of the website the publish hook crawls; its hosts are the only ones "
+            "a crawl started over HTTP may fetch from (empty: the hook only reindexes the corpus).", urls),
+    Setting("CRAWL_DELAY", 1.0, "KENNISBANK_CRAWL_DELAY",
+            "Seconds between two requests of a publish crawl to one host (robots.txt's Crawl-delay wins if longer).",
+            seconds),
+    Setting("CRAWL_PRIVATE_NETWORKS", False, "KENNISBANK_CRAWL_PRIVATE_NETWORKS",
+            "Let publish crawls fetch from loopback and private addresses (an intranet site); off, they are refused.",
+            flag),
     Setting("SITE_NAME", "Kennisbank VeiligheidsAlliantie", "KENNISBANK_SITE_NAME", "Name shown in the page header."),
 )
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}

@@ -33,10 +33,10 @@ def wait_for_port(port: int, timeout: float = 30) -> None:
 class ServerProcess:
     """`kennisbank serve --index INDEX` in a child process; ``url`` once it listens."""
 
-    def __init__(self, index: Path, cors: str = ""):
+    def __init__(self, index: Path, cors: str = "", env: dict | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "KENNISBANK_CORS_ORIGINS": cors}
+        env = {**os.environ, "KENNISBANK_CORS_ORIGINS": cors, **(env or {})}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "search_app.cli", "serve", "--index", str(index), "--port", str(self.port)],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=PROJECT_ROOT,

@@ -11,11 +11,12 @@
   var timer = null;
   var pending = null;
 
-  function load(url, push) {
+  function load(url, push, typing) {
     if (pending) pending.abort();
     pending = new AbortController();
     var sep = url.indexOf("?") >= 0 ? "&" : "?";
-    return fetch(url + sep + "fragment=1", { signal: pending.signal, headers: { "Accept": "text/html" } })
+    // typing=1 tells the query log this may be a step of a longer query, not a search of its own
+    return fetch(url + sep + "fragment=1" + (typing ? "&typing=1" : ""), { signal: pending.signal, headers: { "Accept": "text/html" } })
       .then(function (r) { return r.text(); })
       .then(function (html) {
         // Keep the same live-region node so screen readers announce the new count.
@@ -59,7 +60,7 @@
 
   input.addEventListener("input", function () {
     clearTimeout(timer);
-    timer = setTimeout(function () { load(urlWithQuery(input.value.trim()), true); }, 250);
+    timer = setTimeout(function () { load(urlWithQuery(input.value.trim()), true, true); }, 250);
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
