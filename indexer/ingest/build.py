@@ -170,7 +170,7 @@ def build_index(corpus_dir: Path, index_dir: Path, stemming: bool = True, compou
                 update_generation(live, generation, done.sections, lexicon, decompounder, stale, fresh)
             else:
                 write_generation(generation, done.sections, lexicon, decompounder, stemming)
-            save_cache(generation, IngestCache(analysis, done.files, fingerprints))
+            save_cache(generation, IngestCache(analysis, done.files, fingerprints, done.copies))
             mark_complete(generation)
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)

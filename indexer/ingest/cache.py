@@ -11,19 +11,19 @@ index directory, which is as trusted as Whoosh's own (pickled) table of contents
 """
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import pickle
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
+from .dedupe import CopyVerdicts
 from .learn import Lessons
 from .records import NormalisedDocument, SectionRecord
 
 CACHE_FILE = "ingest-cache.pickle"
-FORMAT = 2
+FORMAT = 3
 
 
 @cache
@@ -60,8 +60,8 @@ class CachedFile:
     skipped: str = ""
 
     def fresh_sections(self) -> list[SectionRecord]:
-        """Copies of the sections: folding duplicates writes into them, the cache must stay as it was."""
-        return copy.deepcopy(self.sections)
+        """Copies of the sections: folding duplicates appends to ``also_in``, the cache must stay as it was."""
+        return [replace(s, also_in=list(s.also_in)) for s in self.sections]
 
 
 @dataclass
@@ -71,6 +71,7 @@ class IngestCache:
     analysis: dict = field(default_factory=dict)
     files: dict[str, CachedFile] = field(default_factory=dict)
     fingerprints: dict[str, str] = field(default_factory=dict)
+    copies: CopyVerdicts = field(default_factory=CopyVerdicts)
 
     def lookup(self, name: str, key: str) -> CachedFile | None:
         """The cached result for a file, if its source is unchanged."""
@@ -79,9 +80,8 @@ class IngestCache:
 
 
 def fingerprint(sections: list[SectionRecord]) -> str:
-    """A digest of everything a document's sections put into the index."""
-    payload = json.dumps([asdict(s) for s in sections], sort_keys=True, ensure_ascii=False, default=list)
-    return hashlib.sha1(payload.encode()).hexdigest()
+    """A digest of everything a document's sections put into the index (a dataclass repr names every field)."""
+    return hashlib.sha1(repr(sections).encode("utf-8")).hexdigest()
 
 
 def load_cache(generation: Path | None) -> IngestCache | None:

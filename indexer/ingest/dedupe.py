@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass, field
 
 from .records import NormalisedDocument, SectionRecord
 from ..text_utils import fold
@@ -54,20 +55,35 @@ def shingle_sample(text: str) -> frozenset[int]:
     return frozenset(h for h in hashes if h % SAMPLE_MODULUS == 0)
 
 
-def candidate_pairs(samples: dict[str, frozenset[int]]) -> set[tuple[str, str]]:
-    """Documents that share at least one sampled shingle: near-linear, instead of every pair."""
+MAX_HOLDERS = 100        # a shingle in more documents than this is boilerplate, not a sign of a copy
+MIN_RELIABLE_SAMPLE = 20
+
+
+@dataclass
+class CopyVerdicts:
+    """Pairs that needed a full comparison, by the documents' source keys, and whether they are copies.
+
+    A later build takes the verdict of every pair of unchanged documents from here and compares
+    only pairs with a new or changed document: the check grows with the change, not the corpus.
+    """
+
+    keys: frozenset[str] = frozenset()
+    copies: dict[tuple[str, str], bool] = field(default_factory=dict)
+
+
+def candidate_pairs(samples: dict[str, frozenset[int]], fresh: set[str]) -> set[tuple[str, str]]:
+    """Pairs with a ``fresh`` document that share a sampled shingle with it: near-linear, not every pair."""
     holders: dict[int, list[str]] = {}
     for doc_id, sample in samples.items():
         for value in sample:
             holders.setdefault(value, []).append(doc_id)
     pairs = set()
-    for ids in holders.values():
-        if 1 < len(ids) <= MAX_HOLDERS:
-            pairs.update((a, b) for i, a in enumerate(ids) for b in ids[i + 1:])
+    for doc_id in fresh:
+        for value in samples[doc_id]:
+            others = holders[value]
+            if len(others) <= MAX_HOLDERS:
+                pairs.update(tuple(sorted((doc_id, other))) for other in others if other != doc_id)
     return pairs
-
-
-MAX_HOLDERS = 100        # a shingle in more documents than this is boilerplate, not a sign of a copy
 
 
 def may_be_copies(a: frozenset[int], b: frozenset[int]) -> bool:
@@ -79,47 +95,55 @@ def may_be_copies(a: frozenset[int], b: frozenset[int]) -> bool:
     return len(a & b) / smaller >= DOCUMENT_OVERLAP - 0.1      # a margin: the exact check decides
 
 
-MIN_RELIABLE_SAMPLE = 20
+def duplicate_pairs(docs: list[NormalisedDocument], samples: dict[str, frozenset[int]] | None = None,
+                    keys: dict[str, str] | None = None, previous: CopyVerdicts | None = None
+                    ) -> tuple[list[tuple[NormalisedDocument, NormalisedDocument]], CopyVerdicts]:
+    """(kept, dropped) pairs of documents that are copies of one report, and the verdicts to remember.
 
-
-def duplicate_pairs(docs: list[NormalisedDocument], samples: dict[str, frozenset[int]] | None = None
-                    ) -> list[tuple[NormalisedDocument, NormalisedDocument]]:
-    """(kept, dropped) pairs of documents that are copies of one report.
-
-    Candidates share a sampled shingle; only they are compared in full. ``samples`` (by
-    document id) may come from a cache; missing ones are computed.
+    Candidates share a sampled shingle; only they are compared in full. ``samples`` (by document
+    id) may come from a cache; ``keys`` name each document's source, so that ``previous``
+    verdicts are reused for pairs of documents whose sources did not change.
     """
-    samples = dict(samples or {})
-    for doc in docs:
-        if doc.meta.doc_id not in samples:
-            samples[doc.meta.doc_id] = shingle_sample(doc.text)
+    samples = {d.meta.doc_id: (samples or {}).get(d.meta.doc_id) or shingle_sample(d.text) for d in docs}
+    keys = keys or {d.meta.doc_id: d.meta.doc_id for d in docs}
+    previous = previous or CopyVerdicts()
+    by_key = {keys[doc_id]: doc_id for doc_id in samples}
+    verdicts = {pair: copies for pair, copies in previous.copies.items() if pair[0] in by_key and pair[1] in by_key}
+    fresh = {doc_id for doc_id in samples if keys[doc_id] not in previous.keys}
     by_id = {d.meta.doc_id: d for d in docs}
+    for first, second in candidate_pairs(samples, fresh):
+        if may_be_copies(samples[first], samples[second]):
+            verdicts[tuple(sorted((keys[first], keys[second])))] = are_copies(by_id[first], by_id[second])
     order = {d.meta.doc_id: n for n, d in enumerate(docs)}
-    grams: dict[str, set] = {}
+    found = sorted((sorted((by_key[a], by_key[b]), key=order.get) for (a, b), copies in verdicts.items() if copies),
+                   key=lambda pair: [order[doc_id] for doc_id in pair])
     pairs = []
-    for first, second in sorted(candidate_pairs({i: samples[i] for i in by_id}), key=lambda p: sorted(map(order.get, p))):
-        if not may_be_copies(samples[first], samples[second]):
-            continue
-        a, b = sorted((by_id[first], by_id[second]), key=lambda d: order[d.meta.doc_id])
-        ga = grams.setdefault(a.meta.doc_id, shingles(a.text))
-        gb = grams.setdefault(b.meta.doc_id, shingles(b.text))
-        smaller, larger = (ga, gb) if len(ga) <= len(gb) else (gb, ga)
-        if containment(smaller, larger) >= DOCUMENT_OVERLAP:
-            pairs.append((a, b) if cleanliness(a) <= cleanliness(b) else (b, a))
-    return pairs
+    for first, second in found:
+        a, b = by_id[first], by_id[second]
+        pairs.append((a, b) if cleanliness(a) <= cleanliness(b) else (b, a))
+    return pairs, CopyVerdicts(frozenset(by_key), verdicts)
+
+
+def are_copies(a: NormalisedDocument, b: NormalisedDocument) -> bool:
+    """Does most of the smaller document's text occur in the other?"""
+    ga, gb = shingles(a.text), shingles(b.text)
+    smaller, larger = (ga, gb) if len(ga) <= len(gb) else (gb, ga)
+    return containment(smaller, larger) >= DOCUMENT_OVERLAP
 
 
 def fold_duplicates(docs: list[NormalisedDocument], sections: list[SectionRecord],
-                    samples: dict[str, frozenset[int]] | None = None) -> tuple[list[SectionRecord], int]:
+                    samples: dict[str, frozenset[int]] | None = None, keys: dict[str, str] | None = None,
+                    previous: CopyVerdicts | None = None) -> tuple[list[SectionRecord], int, CopyVerdicts]:
     """Drop the sections of less clean copies that the cleaner copy already holds.
 
-    Returns the kept sections and how many were folded away.
+    Returns the kept sections, how many were folded away, and the verdicts for the next build.
     """
     by_doc: dict[str, list[SectionRecord]] = {}
     for section in sections:
         by_doc.setdefault(section.doc_id, []).append(section)
     dropped_ids: set[str] = set()
-    for kept_doc, other_doc in duplicate_pairs(docs, samples):
+    pairs, verdicts = duplicate_pairs(docs, samples, keys, previous)
+    for kept_doc, other_doc in pairs:
         kept_sections = by_doc.get(kept_doc.meta.doc_id, [])
         kept_grams = [shingles(s.text) for s in kept_sections]
         all_kept = set().union(*kept_grams) if kept_grams else set()
@@ -135,4 +159,4 @@ def fold_duplicates(docs: list[NormalisedDocument], sections: list[SectionRecord
             kept_sections[best].also_in.append(section.id)
             dropped_ids.add(section.id)
     kept = [s for s in sections if s.id not in dropped_ids]
-    return kept, len(dropped_ids)
+    return kept, len(dropped_ids), verdicts

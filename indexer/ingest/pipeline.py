@@ -17,7 +17,7 @@ from .cache import CachedFile, IngestCache, source_key
 from .classify import classify_section, document_theme
 from .corpus import CorpusFile, Limits, scan_corpus
 from .crawl import crawled_urls
-from .dedupe import fold_duplicates
+from .dedupe import CopyVerdicts, fold_duplicates
 from .extract import ExtractionError, extract
 from .learn import Lessons, learn
 from .manifest import load_manifest
@@ -43,6 +43,7 @@ class Ingestion:
     report: IngestReport
     files: dict[str, CachedFile]
     lessons: list[Lessons]             # of the documents, in their order
+    copies: CopyVerdicts               # which documents are copies of each other
 
 
 def ingest_corpus(corpus_dir: Path, limits: Limits = Limits()
@@ -86,7 +87,8 @@ def ingest_files(corpus_dir: Path, limits: Limits = Limits(), previous: IngestCa
         lessons.append(result.lessons)
         sections.extend(result.fresh_sections())
     samples = {doc.meta.doc_id: lesson.sample for doc, lesson in zip(docs, lessons)}
-    sections, folded = fold_duplicates(docs, sections, samples)
+    keys = {doc.meta.doc_id: f"{doc.meta.doc_id}:{cached[doc.meta.path].key}" for doc in docs}   # unique even for twin files
+    sections, folded, copies = fold_duplicates(docs, sections, samples, keys, previous.copies if previous else None)
     report.skipped.sort()
     report.documents = len(docs)
     report.sections = len(sections)
@@ -94,7 +96,7 @@ def ingest_files(corpus_dir: Path, limits: Limits = Limits(), previous: IngestCa
     for section in sections:
         report.sections_per_document[section.doc_id] = report.sections_per_document.get(section.doc_id, 0) + 1
     report.seconds = time.perf_counter() - started
-    return Ingestion(docs, sections, report, cached, lessons)
+    return Ingestion(docs, sections, report, cached, lessons, copies)
 
 
 def corpus_entries(corpus_dir: Path) -> dict[str, dict]:
