@@ -30,6 +30,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     from indexer.ingest.build import build_index
     from indexer.ingest.corpus import Limits
     from indexer.ingest.generations import BuildRefused
+    from indexer.ingest.crawl import CrawlError
     from indexer.ingest.manifest import ManifestError
 
     corpus = Path(args.corpus)
@@ -40,7 +41,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     try:
         report = build_index(corpus, Path(args.index), limits=limits, max_shrink=args.max_shrink,
                              allow_shrink=args.allow_shrink)
-    except (BuildRefused, ManifestError) as exc:
+    except (BuildRefused, ManifestError, CrawlError) as exc:     # CrawlError: a damaged crawl-state.json
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(f"documents: {report.documents}")

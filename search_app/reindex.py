@@ -77,15 +77,18 @@ def crawl_first(args: argparse.Namespace, job: JobFile | None) -> dict | None:
     """Fetch the site (``--crawl``) or single pages (``--fetch``), remove ``--remove``; None when not asked."""
     if not (args.crawl or args.fetch or args.remove):
         return None
-    from indexer.ingest.crawl import CrawlPolicy, crawl
+    from indexer.ingest.crawl import CrawlError, CrawlPolicy, crawl
 
     if job:
         job.update(phase="ophalen")
     starts = args.crawl or args.fetch
     policy = CrawlPolicy(block_private_networks=args.block_private_networks, delay_seconds=args.crawl_delay,
                          allowed_hosts=allowed_hosts(args.crawl or args.fetch or args.remove))
-    report = crawl(starts, Path(args.corpus), policy=policy, only_urls=args.fetch or None,
-                   remove_urls=tuple(args.remove or ()))
+    try:
+        report = crawl(starts, Path(args.corpus), policy=policy, only_urls=args.fetch or None,
+                       remove_urls=tuple(args.remove or ()))
+    except CrawlError as exc:
+        raise Refusal(str(exc)) from None
     summary = {"added": report.added, "changed": report.changed, "unchanged": len(report.unchanged),
                "removed": report.removed, "skipped": [list(item) for item in report.skipped],
                "summary": report.summary()}
@@ -105,6 +108,7 @@ def build(args: argparse.Namespace, progress: Progress):
     from indexer.ingest.build import build_index
     from indexer.ingest.corpus import Limits
     from indexer.ingest.generations import BuildRefused
+    from indexer.ingest.crawl import CrawlError
     from indexer.ingest.manifest import ManifestError
 
     limits = Limits(max_bytes=int(args.max_file_mb * 1024 * 1024), max_seconds=args.max_file_seconds)
@@ -112,7 +116,7 @@ def build(args: argparse.Namespace, progress: Progress):
         return build_index(Path(args.corpus), Path(args.index), limits=limits, max_shrink=args.max_shrink,
                            allow_shrink=args.allow_shrink, incremental=True, progress=progress,
                            wait_seconds=args.wait)
-    except (BuildRefused, ManifestError) as exc:
+    except (BuildRefused, ManifestError, CrawlError) as exc:
         raise Refusal(str(exc)) from None
 
 

@@ -191,3 +191,12 @@ def test_kill_9_at_several_points_leaves_the_previous_index_serving(tmp_path):
         assert svc.search("ronde5").total == 120           # every document as the last round left it
     finally:
         svc.close()
+
+
+def test_a_damaged_crawl_state_stops_index_and_reindex_with_the_remedy(live):
+    corpus, index = live
+    (corpus / "crawl-state.json").write_text('{"kapot', encoding="utf-8")
+    for command in ("index", "reindex"):
+        done = run_cli(command, "--corpus", str(corpus), "--index", str(index))
+        assert done.returncode == 1 and "beschadigd" in done.stderr and "Traceback" not in done.stderr
+    assert search_ids(index, "woonoverlast") == ["woonoverlast-txt"]
