@@ -72,10 +72,13 @@ def test_an_incremental_generation_leaves_the_previous_one_intact(live):
 def test_a_new_word_is_searchable_correctable_and_splits_compounds(live):
     corpus, index = live
     (corpus / "zwerfkatten.md").write_text(
-        "# Zwerfkatten\n\nDe kattenluiken van de opvang in de haven zijn vernieuwd.\n", encoding="utf-8")
+        "# Zwerfkatten\n\nDe kattenluiken van de opvang in de haven zijn vernieuwd. Het Havenkatten Opvang "
+        "Team (HOT) controleert ze.\n", encoding="utf-8")
     build_index(corpus, index, incremental=True)
     svc = SearchService(index)
     try:
+        assert {"term": "HOT", "means": "Havenkatten Opvang Team"} in [
+            {"term": e.term, "means": e.means} for e in svc.search("HOT").expansions]
         corrected = svc.search("katenluiken")
         assert corrected.corrected_from == "katenluiken" and corrected.total == 1
         assert svc.search("luiken").total == 1               # a part of the new compound finds it
@@ -127,6 +130,21 @@ def test_reindex_command_reports_what_changed_and_a_second_one_is_refused(live):
     assert done.returncode == 0, done.stderr
     assert "toegevoegd: 1\n  nieuw-txt" in done.stdout
     assert "bestanden gelezen" in done.stderr                # plain progress lines when not on a terminal
+
+
+def test_a_terminal_gets_a_progress_bar(live):
+    import pty
+
+    corpus, index = live
+    (corpus / "nieuw.txt").write_text("Nieuw stuk\n\nDe kattenluiken van de opvang zijn vernieuwd.\n", encoding="utf-8")
+    controller, terminal = pty.openpty()
+    done = subprocess.run([sys.executable, "-m", "search_app.cli", "reindex", "--corpus", str(corpus), "--index",
+                           str(index)], cwd=ROOT, stdout=subprocess.PIPE, stderr=terminal, timeout=120)
+    os.close(terminal)
+    shown = os.read(controller, 65536).decode("utf-8", "replace")
+    os.close(controller)
+    assert done.returncode == 0
+    assert "\r[" in shown and "] 5/5 bestanden" in shown and "#" * 30 in shown
 
 
 def test_reindex_job_file_records_progress_and_outcome(live, tmp_path):
