@@ -3,6 +3,7 @@ a PDF and a Word file, a redirect, a 404, oversized files, validators, and a sec
 of the site in which one page changed, one is gone and one server error happens."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import threading
@@ -46,6 +47,7 @@ def page(title: str, text: str, links: list[str] = ()) -> bytes:
             f"<p>{text}. {filler(title.lower())}</p><ul>{anchors}</ul></main></body></html>").encode("utf-8")
 
 
+@functools.cache          # made once: a zip records the time of writing, and the bytes must not change
 def word_file(text: str) -> bytes:
     from docx import Document
 
