@@ -1,22 +1,59 @@
-"""Filtering hits by facet values and counting facet values, disjunctively."""
+"""Filtering by facet values and counting facet values, disjunctively, over arrays.
+
+Each facet of a generation is a code per section (``FacetColumn``); a filter is a boolean
+mask over sections and a count is a ``bincount`` of the codes of the matching sections.
+"""
 from __future__ import annotations
 
-from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
 
 from ..facets import FACETS
 from .results import FacetValue
 
 
-def passes(fields: dict, filters: dict[str, list], skip: str | None = None) -> bool:
-    """Does a section's stored fields satisfy every filter (but the one named ``skip``)?"""
-    return all(fields[f] in values for f, values in filters.items() if f != skip)
+@dataclass(frozen=True)
+class FacetColumn:
+    """One facet over all sections: its distinct values and each section's value code (-1: deleted)."""
+
+    values: list
+    codes: np.ndarray
+
+    @classmethod
+    def of(cls, stored: list[dict | None], name: str) -> "FacetColumn":
+        values = sorted({fields[name] for fields in stored if fields is not None}, key=str)
+        index = {value: code for code, value in enumerate(values)}
+        codes = np.fromiter((-1 if fields is None else index[fields[name]] for fields in stored),
+                            dtype=np.int32, count=len(stored))
+        return cls(values, codes)
+
+    def mask(self, selected: list) -> np.ndarray:
+        """Sections whose value is one of ``selected``."""
+        index = {value: code for code, value in enumerate(self.values)}
+        wanted = [index[value] for value in selected if value in index]
+        return np.isin(self.codes, np.asarray(wanted, dtype=np.int32))
 
 
-def facet_counts(stored: list[dict], docnums: list[int], filters: dict[str, list]) -> dict[str, list[FacetValue]]:
-    """Counts per facet value over the hits; a facet's counts ignore its own selection."""
+def filter_mask(columns: dict[str, FacetColumn], filters: dict[str, list], size: int,
+                skip: str | None = None) -> np.ndarray:
+    """Sections that satisfy every filter (but the one named ``skip``)."""
+    mask = np.ones(size, dtype=bool)
+    for name, selected in filters.items():
+        if name != skip:
+            mask &= columns[name].mask(selected)
+    return mask
+
+
+def facet_counts(columns: dict[str, FacetColumn], matches: np.ndarray,
+                 filters: dict[str, list]) -> dict[str, list[FacetValue]]:
+    """Counts per facet value over the matches; a facet's counts ignore its own selection."""
     facets = {}
     for spec in FACETS:
-        counts = Counter(stored[n][spec.name] for n in docnums if passes(stored[n], filters, skip=spec.name))
+        column = columns[spec.name]
+        chosen = matches & filter_mask(columns, filters, len(matches), skip=spec.name)
+        tally = np.bincount(column.codes[chosen], minlength=len(column.values))
+        counts = {column.values[code]: int(n) for code, n in enumerate(tally) if n}
         selected = filters.get(spec.name, [])
         for value in selected:
             counts.setdefault(value, 0)

@@ -12,12 +12,15 @@ import threading
 import weakref
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as whoosh_index
 
 from ..facets import FACETS, FACETS_BY_NAME
 from ..schema import LEXICON_FILE, TEXT_FIELDS
+from .facet_counts import FacetColumn
 from .highlight import Highlighter
 from .lexicon import Lexicon
+from .vector import Vectors
 
 
 class IndexMissing(RuntimeError):
@@ -47,6 +50,12 @@ class Generation:
         self.by_id = {self.stored[n]["id"]: n for n in self.docnums}
         self.index_values = {spec.name: sorted({self.stored[n][spec.name] for n in self.docnums}, reverse=spec.numeric)
                              for spec in FACETS if spec.controlled is None}
+        self.live = np.zeros(len(self.stored), dtype=bool)
+        self.live[self.docnums] = True
+        self.columns = {spec.name: FacetColumn.of(self.stored, spec.name) for spec in FACETS}
+        self.newest = np.asarray(sorted(self.docnums, key=lambda n: (
+            -(self.stored[n]["year"] or 0), self.stored[n]["doc_id"], self.stored[n]["position"])), dtype=np.int64)
+        self.vectors = Vectors(len(self.stored), self.searcher)
         by_document: dict[str, list[int]] = {}
         for n in sorted(self.docnums, key=lambda n: self.stored[n]["position"]):
             by_document.setdefault(self.stored[n]["doc_id"], []).append(n)

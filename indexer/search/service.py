@@ -12,10 +12,11 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 from whoosh.query import Every
 
 from .compile import CompiledQuery, QueryCompiler, SearchOptions
-from .facet_counts import facet_counts, passes
+from .facet_counts import facet_counts, filter_mask
 from .generation import Generation, IndexMissing
 from .params import SUGGEST_LIMIT, SearchRequest, validate
 from .parse import ParsedQuery, parse_query
@@ -129,38 +130,50 @@ class Search:
 
     def run(self, request: SearchRequest) -> SearchResponse:
         parsed = parse_query(request.q)
-        built, scored = self.matches(parsed, self.options)
+        built, scores, matches = self.matches(parsed, self.options)
         corrected_from, q_used = None, request.q
         if built.corrections:
-            _, literal = self.matches(parsed, replace(self.options, typos=False))
-            if not literal:                # nothing as typed: search the correction and say so
+            _, _, literal = self.matches(parsed, replace(self.options, typos=False))
+            if not literal.any():          # nothing as typed: search the correction and say so
                 corrected_from, q_used = request.q, apply_corrections(request.q, built.corrections)
-                built, scored = self.matches(parse_query(q_used), self.options)
-        stored = self.generation.stored
-        matching = [n for n, _ in scored if passes(stored[n], request.filters)]
-        if request.sort == "newest" or parsed.is_empty:
-            matching.sort(key=lambda n: (-(stored[n]["year"] or 0), stored[n]["doc_id"], stored[n]["position"]))
+                built, scores, matches = self.matches(parse_query(q_used), self.options)
+        generation = self.generation
+        chosen = matches & filter_mask(generation.columns, request.filters, len(matches))
         start = (request.page - 1) * request.per_page
-        hits = [make_hit(self.generation, n, built.highlight, built.typed)
-                for n in matching[start:start + request.per_page]]
+        if request.sort == "newest" or parsed.is_empty:
+            page = [int(n) for n in generation.newest[chosen[generation.newest]][start:start + request.per_page]]
+        else:
+            page = best(scores, chosen, start + request.per_page)[start:]
+        hits = [make_hit(generation, n, built.highlight, built.typed) for n in page]
         suggestion = apply_corrections(request.q, built.corrections) if built.corrections and not corrected_from else None
         return SearchResponse(
-            query=q_used, total=len(matching), page=request.page, per_page=request.per_page, hits=hits,
-            facets=facet_counts(stored, [n for n, _ in scored], request.filters), suggestion=suggestion,
+            query=q_used, total=int(chosen.sum()), page=request.page, per_page=request.per_page, hits=hits,
+            facets=facet_counts(generation.columns, matches, request.filters), suggestion=suggestion,
             expansions=list(built.expansions), corrected_from=corrected_from,
         )
 
-    def matches(self, parsed: ParsedQuery, options: SearchOptions) -> tuple[CompiledQuery, list[tuple[int, float]]]:
-        """The compiled query and every matching (docnum, score), best first, exclusions removed."""
+    def matches(self, parsed: ParsedQuery, options: SearchOptions) -> tuple[CompiledQuery, np.ndarray, np.ndarray]:
+        """The compiled query, every section's score, and which sections match (exclusions removed)."""
+        live = self.generation.live
         if parsed.is_empty and not parsed.excluded:
-            return CompiledQuery(Every()), [(n, 0.0) for n in self.generation.docnums]
+            return CompiledQuery(Every()), np.zeros(len(live)), live.copy()
         built = QueryCompiler(self.generation.lexicon, self.generation.indexed, options).compile(parsed)
-        searcher = self.generation.searcher()
-        scored = [(hit.docnum, hit.score) for hit in searcher.search(built.query, limit=None, terms=False)]
+        scores, matches = self.generation.vectors.score(built.query)
+        matches &= live
         if built.excluded is not None:
-            excluded = {hit.docnum for hit in searcher.search(built.excluded, limit=None, terms=False)}
-            scored = [(n, score) for n, score in scored if n not in excluded]
-        return built, scored
+            matches &= ~self.generation.vectors.score(built.excluded)[1]
+        return built, scores, matches
+
+
+def best(scores: np.ndarray, chosen: np.ndarray, count: int) -> list[int]:
+    """The ``count`` best chosen sections, best first; ties in index order (as Whoosh orders them)."""
+    candidates = np.flatnonzero(chosen)
+    if len(candidates) > count:
+        # the count-th best score, then every candidate at least that good (ties kept whole)
+        cutoff = np.partition(scores[candidates], len(candidates) - count)[len(candidates) - count]
+        candidates = candidates[scores[candidates] >= cutoff]
+    ordered = candidates[np.lexsort((candidates, -scores[candidates]))]
+    return [int(n) for n in ordered[:count]]
 
 
 def apply_corrections(q: str, corrections: dict[str, str]) -> str:
