@@ -85,7 +85,7 @@ def first_hit_path(svc: SearchService, phrase: str) -> str | None:
 def section_ids(svc: SearchService) -> dict[str, list[str]]:
     """Every section id of the index, by document id."""
     generation = svc.generation
-    return {doc: sorted(generation.stored[n]["id"] for n in numbers) for doc, numbers in generation.by_document.items()}
+    return {doc: sorted(generation.cards[n]["id"] for n in numbers) for doc, numbers in generation.by_document.items()}
 
 
 @pytest.fixture(scope="module")

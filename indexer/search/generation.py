@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import OrderedDict
 import weakref
 from pathlib import Path
 
@@ -27,8 +28,45 @@ class IndexMissing(RuntimeError):
     """No index at the configured path."""
 
 
+FIRST_PAGE_CACHE = 512        # first pages of recent searches, per generation (so never stale)
+
+
+class ResultCache:
+    """A small thread-safe LRU of finished responses."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.items: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key, make):
+        """The cached value of ``key``, else ``make()`` remembered (computed outside the lock)."""
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        value = make()
+        with self.lock:
+            self.items[key] = value
+            if len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return value
+
+
+CARD_FIELDS = ("id", "doc_id", "title", "theme", "year", "type", "organisation", "position")
+
+
+def card(fields: dict) -> dict:
+    """What every request may need of a section, kept in memory: no text, no links."""
+    return {name: fields[name] for name in CARD_FIELDS}
+
+
 class Generation:
-    """A read-only view of one generation directory: stored sections, lexicon, searchers."""
+    """A read-only view of one generation directory: section cards, facet columns, lexicon, searchers.
+
+    Only a card per section (ids, title, facet values, position) stays in memory; text and
+    links are read from Whoosh's stored fields for the sections a page shows.
+    """
 
     def __init__(self, path: str):
         if not whoosh_index.exists_in(path):
@@ -44,22 +82,28 @@ class Generation:
         reader = self.searcher().reader()
         # an incrementally built generation keeps deleted sections in shared segments: skip them
         self.docnums: list[int] = list(reader.all_doc_ids())
-        self.stored: list[dict | None] = [None] * reader.doc_count_all()
+        self.cards: list[dict | None] = [None] * reader.doc_count_all()
         for n in self.docnums:
-            self.stored[n] = dict(reader.stored_fields(n))
-        self.by_id = {self.stored[n]["id"]: n for n in self.docnums}
-        self.index_values = {spec.name: sorted({self.stored[n][spec.name] for n in self.docnums}, reverse=spec.numeric)
+            self.cards[n] = card(reader.stored_fields(n))
+        cards = self.cards
+        self.by_id = {cards[n]["id"]: n for n in self.docnums}
+        self.index_values = {spec.name: sorted({cards[n][spec.name] for n in self.docnums}, reverse=spec.numeric)
                              for spec in FACETS if spec.controlled is None}
-        self.live = np.zeros(len(self.stored), dtype=bool)
+        self.live = np.zeros(len(cards), dtype=bool)
         self.live[self.docnums] = True
-        self.columns = {spec.name: FacetColumn.of(self.stored, spec.name) for spec in FACETS}
+        self.columns = {spec.name: FacetColumn.of(cards, spec.name) for spec in FACETS}
         self.newest = np.asarray(sorted(self.docnums, key=lambda n: (
-            -(self.stored[n]["year"] or 0), self.stored[n]["doc_id"], self.stored[n]["position"])), dtype=np.int64)
-        self.vectors = Vectors(len(self.stored), self.searcher)
+            -(cards[n]["year"] or 0), cards[n]["doc_id"], cards[n]["position"])), dtype=np.int64)
+        self.vectors = Vectors(len(cards), self.searcher)
+        self.first_pages = ResultCache(FIRST_PAGE_CACHE)
         by_document: dict[str, list[int]] = {}
-        for n in sorted(self.docnums, key=lambda n: self.stored[n]["position"]):
-            by_document.setdefault(self.stored[n]["doc_id"], []).append(n)
+        for n in sorted(self.docnums, key=lambda n: cards[n]["position"]):
+            by_document.setdefault(cards[n]["doc_id"], []).append(n)
         self.by_document = by_document
+
+    def fields(self, docnum: int) -> dict:
+        """All stored fields of one section, text included, read from disk when a page needs them."""
+        return self.searcher().stored_fields(docnum)
 
     def searcher(self):
         """This thread's Whoosh searcher of this generation (opened on first use)."""

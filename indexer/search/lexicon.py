@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import bisect
 
+import numpy as np
+
 from ..analysis import Decompounder
 from ..text_utils import fold
 
@@ -25,6 +27,38 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
+def trigrams(word: str) -> set[str]:
+    padded = f"  {word} "
+    return {padded[i:i + 3] for i in range(len(padded) - 2)}
+
+
+class TrigramIndex:
+    """Typo candidates without scanning the vocabulary: words sharing enough character trigrams.
+
+    One edit changes at most three of a word's padded trigrams, so a word within ``limit``
+    edits shares at least ``len(trigrams) - 3 * limit`` of them (pg_trgm's reasoning); only
+    those few candidates get an exact edit distance.
+    """
+
+    def __init__(self, words: list[str]):
+        self.words = words
+        self.lengths = np.fromiter((len(w) for w in words), dtype=np.int32, count=len(words))
+        postings: dict[str, list[int]] = {}
+        for number, word in enumerate(words):
+            for gram in trigrams(word):
+                postings.setdefault(gram, []).append(number)
+        self.postings = {gram: np.asarray(ids, dtype=np.int32) for gram, ids in postings.items()}
+
+    def candidates(self, word: str, limit: int) -> list[str]:
+        grams = trigrams(word)
+        lists = [self.postings[g] for g in grams if g in self.postings]
+        if not lists:
+            return []
+        shared = np.bincount(np.concatenate(lists), minlength=len(self.words))
+        close = (shared >= max(1, len(grams) - 3 * limit)) & (np.abs(self.lengths - len(word)) <= limit)
+        return [self.words[n] for n in np.flatnonzero(close)]
+
+
 class Lexicon:
     """The index's vocabulary, compound parts and acronyms (lexicon.json of a generation).
 
@@ -41,9 +75,7 @@ class Lexicon:
         self.analysis: dict = data.get("analysis", {"stemming": True, "compounds": True})
         self.documents: dict[str, dict] = data.get("documents", {})
         self.sorted_words = sorted(self.words)
-        self._by_length: dict[int, list[str]] = {}
-        for word in self.words:
-            self._by_length.setdefault(len(word), []).append(word)
+        self._trigrams: TrigramIndex | None = None          # built on the first correction
         self._corrections: dict[str, str | None] = {}
 
     def correction(self, word: str) -> str | None:
@@ -58,14 +90,15 @@ class Lexicon:
         if len(word) < 4 or word in self.words or not word.isalpha():
             return None
         limit = 1 if len(word) < 7 else 2
+        if self._trigrams is None:
+            self._trigrams = TrigramIndex(list(self.words))
         best: tuple[int, int, str] | None = None
-        for length in range(len(word) - limit, len(word) + limit + 1):
-            for candidate in self._by_length.get(length, ()):
-                distance = edit_distance(word, candidate, limit)
-                if distance <= limit:
-                    key = (distance, -self.words[candidate], candidate)
-                    if best is None or key < best:
-                        best = key
+        for candidate in self._trigrams.candidates(word, limit):
+            distance = edit_distance(word, candidate, limit)
+            if distance <= limit:
+                key = (distance, -self.words[candidate], candidate)
+                if best is None or key < best:
+                    best = key
         return best[2] if best else None
 
     def completions(self, prefix: str, limit: int = 8) -> list[str]:

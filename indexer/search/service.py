@@ -94,12 +94,16 @@ class SearchService:
         generation = self.refresh()
         options = options or SearchOptions(**generation.lexicon.analysis)
         request = validate(q, filters or {}, page, per_page, sort, generation.facet_values)
-        return Search(generation, options).run(request)
+        if request.page != 1:
+            return Search(generation, options).run(request)
+        key = (request.q, tuple(sorted((k, tuple(v)) for k, v in request.filters.items())), request.per_page,
+               request.sort, options)
+        return generation.first_pages.get(key, lambda: Search(generation, options).run(request))
 
     def section_text(self, section_id: str) -> str:
         """The full normalised text of a section (for evaluation; no highlighting or siblings)."""
         generation = self.refresh()
-        return generation.stored[generation.by_id[section_id]]["text"]
+        return generation.fields(generation.by_id[section_id])["text"]
 
     def section(self, section_id: str, highlight_query: str = "") -> SectionView | None:
         """A whole section by id, its matches for ``highlight_query`` marked, with links and siblings."""
@@ -111,9 +115,9 @@ class SearchService:
         if highlight_query:
             compiler = QueryCompiler(generation.lexicon, generation.indexed, SearchOptions())
             highlight = compiler.compile(parse_query(highlight_query)).highlight
-        fields = generation.stored[docnum]
+        fields = generation.fields(docnum)
         siblings = [Sibling(f["id"], f["title"], f["year"] or None, f["type"])
-                    for f in (generation.stored[n] for n in generation.by_document[fields["doc_id"]])]
+                    for f in (generation.cards[n] for n in generation.by_document[fields["doc_id"]])]
         return SectionView(
             hit=make_hit(generation, docnum, highlight),
             body=generation.highlighter.whole(fields["text"], highlight),
@@ -186,7 +190,7 @@ def apply_corrections(q: str, corrections: dict[str, str]) -> str:
 def make_hit(generation: Generation, docnum: int, highlight: set[str],
              typed: frozenset[str] | set[str] = frozenset()) -> Hit:
     """A section's result record, with a snippet around its best matches."""
-    fields = generation.stored[docnum]
+    fields = generation.fields(docnum)
     meta = fields["meta"]
     document = generation.lexicon.documents.get(fields["doc_id"], {})
     return Hit(

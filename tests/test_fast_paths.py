@@ -1,0 +1,61 @@
+"""The fast paths keep the answers: trigram typo candidates find what a vocabulary scan finds,
+cached first pages are the pages a fresh search gives (and die with their generation), and a
+generation keeps no section text in memory."""
+from __future__ import annotations
+
+import random
+
+from indexer.ingest.build import build_index
+from indexer.search import SearchService
+from indexer.search.lexicon import Lexicon, edit_distance
+
+from .test_build_safety import tiny_corpus
+
+
+def scanned(lexicon: Lexicon, word: str) -> str | None:
+    """The correction a scan over the whole vocabulary gives (the definition)."""
+    limit = 1 if len(word) < 7 else 2
+    found = [(edit_distance(word, c, limit), -n, c) for c, n in lexicon.words.items()]
+    found = [f for f in found if f[0] <= limit]
+    return min(found)[2] if found else None
+
+
+def test_trigram_candidates_correct_exactly_as_a_scan_would(service):
+    lexicon = service.lexicon
+    pick = random.Random(11)
+    words = sorted(w for w in lexicon.words if w.isalpha() and len(w) >= 5)
+    tried = 0
+    for _ in range(200):
+        word = pick.choice(words)
+        at = pick.randrange(len(word))
+        typo = pick.choice([word[:at] + word[at + 1:], word[:at] + "q" + word[at:],
+                            word[:at] + "x" + word[at + 1:], word[:at] + word[at + 1:at + 2] + word[at] + word[at + 2:]])
+        if len(typo) < 4 or typo in lexicon.words:
+            continue
+        tried += 1
+        assert lexicon._closest_word(typo) == scanned(lexicon, typo), typo
+    assert tried > 100
+
+
+def test_a_cached_first_page_equals_a_fresh_search_and_is_dropped_with_its_generation(tmp_path):
+    corpus = tiny_corpus(tmp_path / "corpus", 4)
+    index = tmp_path / "index"
+    build_index(corpus, index)
+    svc = SearchService(index)
+    try:
+        first = svc.search("aanpak")
+        assert svc.search("aanpak") is first                        # served from the cache
+        assert svc.search("aanpak", page=2, per_page=2).hits == first.hits[2:4]
+        (corpus / "extra.txt").write_text("Aanpak van zwerfkatten\n\nDe aanpak van zwerfkatten in de haven.\n",
+                                          encoding="utf-8")
+        build_index(corpus, index, incremental=True)
+        assert svc.search("aanpak").total == first.total + 1        # the new generation's own answer
+    finally:
+        svc.close()
+
+
+def test_a_generation_keeps_no_section_text_in_memory(service):
+    generation = service.generation
+    assert all("text" not in generation.cards[n] and "meta" not in generation.cards[n] for n in generation.docnums)
+    hit = service.search("mensenhandel").hits[0]            # the page's text is read from disk
+    assert hit.snippet.marks and "ensenhandel" in hit.snippet.text
