@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -91,8 +92,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except IndexMissing:
         say_no_index(args.index)
         return 2
+    options = {"threads": args.threads, "ident": "kennisbank"}
+    if args.workers > 1:
+        from .search_service import get_service
+        from .server import serve_workers
+
+        with app.app_context():
+            get_service().close()      # checked that it opens; each worker opens its own after the fork
+        print(f"serving on http://{args.host}:{args.port} with {args.workers} worker processes", flush=True)
+        serve_workers(lambda: create_app({"INDEX_DIR": args.index}), args.host, args.port, args.workers, **options)
+        return 0
     print(f"serving on http://{args.host}:{args.port}", flush=True)
-    serve(app, host=args.host, port=args.port, threads=args.threads, ident="kennisbank")
+    serve(app, host=args.host, port=args.port, **options)
     return 0
 
 
@@ -263,7 +274,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", default=default("INDEX_DIR"))
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--threads", type=int, default=4)
+    p.add_argument("--threads", type=int, default=4, help="threads per worker process")
+    p.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1),
+                   help="worker processes sharing the port (searching is CPU work: one core per process)")
     p.add_argument("--help-settings", action="store_true", help="print the settings table with help and exit")
     p.set_defaults(func=cmd_serve)
 
