@@ -73,6 +73,19 @@ def open_service(index: str):
         return None
 
 
+def check_servable(index: str) -> None:
+    """Raise SettingsError or IndexMissing as create_app would, without opening the index."""
+    from whoosh import index as whoosh_index
+
+    from indexer.search import IndexMissing
+
+    from .settings import load_settings
+
+    load_settings({"INDEX_DIR": index})
+    if not os.path.exists(index) or not whoosh_index.exists_in(os.path.realpath(index)):
+        raise IndexMissing(index)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the web app and JSON API with waitress (a production WSGI server)."""
     if args.help_settings:
@@ -85,7 +98,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from . import create_app
 
     try:
-        app = create_app({"INDEX_DIR": args.index})
+        # with workers, the parent only checks: each worker opens the index itself after the fork
+        app = create_app({"INDEX_DIR": args.index}) if args.workers <= 1 else check_servable(args.index)
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -94,11 +108,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     options = {"threads": args.threads, "ident": "kennisbank"}
     if args.workers > 1:
-        from .search_service import get_service
         from .server import serve_workers
 
-        with app.app_context():
-            get_service().close()      # checked that it opens; each worker opens its own after the fork
         print(f"serving on http://{args.host}:{args.port} with {args.workers} worker processes", flush=True)
         serve_workers(lambda: create_app({"INDEX_DIR": args.index}), args.host, args.port, args.workers, **options)
         return 0
