@@ -8,7 +8,10 @@ Error policy, so that nothing is lost silently and no bug passes as a skipped fi
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -65,17 +68,23 @@ def ingest_files(corpus_dir: Path, limits: Limits = Limits(), previous: IngestCa
     cached: dict[str, CachedFile] = {}
     owners: dict[str, str] = {}
     lessons: list[Lessons] = []
-    for number, file in enumerate(files, 1):
-        entry = entries.get(file.name)
-        key = source_key(file.path, entry, limits)
-        result = previous.lookup(file.name, key) if previous else None
-        if result is None:
-            result = ingest_file(file, entry, key, limits)
+    todo = []
+    for file in files:
+        key = source_key(file.path, entries.get(file.name), limits)
+        reused = previous.lookup(file.name, key) if previous else None
+        if reused is None:
+            todo.append((file, entries.get(file.name), key))
         else:
-            report.reused_files += 1
+            cached[file.name] = reused
+    report.reused_files = len(cached)
+    for done, (file, result) in enumerate(ingest_many(todo, limits), report.reused_files + 1):
         cached[file.name] = result
         if progress:
-            progress(number, len(files), file.name)
+            progress(done, len(files), file.name)
+    if progress and not todo:
+        progress(len(files), len(files), "")          # all reused: still say the reading is done
+    for file in files:
+        result = cached[file.name]
         if result.skipped:
             report.skipped.append((file.name, result.skipped))
             continue
@@ -105,6 +114,29 @@ def corpus_entries(corpus_dir: Path) -> dict[str, dict]:
     for name, url in crawled_urls(corpus_dir).items():
         entries[name] = {"file": name, "url": url, **entries.get(name, {})}
     return entries
+
+
+def ingest_many(todo: list[tuple[CorpusFile, dict | None, str]], limits: Limits):
+    """(file, CachedFile) for each file to read, in order; on every core when there are enough.
+
+    Worker processes, not threads: the stages are Python (one core per process), and the
+    per-file time limit (SIGALRM) needs each file read in a main thread, which a pool
+    process's task runs in. An exception from a stage (a bug) is raised here, as in one process.
+    """
+    workers = min(os.cpu_count() or 1, MAX_WORKERS, len(todo) // FILES_PER_WORKER)
+    if workers < 2:
+        for file, entry, key in todo:
+            yield file, ingest_file(file, entry, key, limits)
+        return
+    context = multiprocessing.get_context("fork")       # the workers inherit the loaded code and data
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        results = pool.map(ingest_file, *zip(*todo), [limits] * len(todo), chunksize=CHUNK)
+        yield from zip((file for file, _, _ in todo), results)
+
+
+MAX_WORKERS = 8
+FILES_PER_WORKER = 8           # fewer files than this per worker: not worth starting processes
+CHUNK = 4
 
 
 def ingest_file(file: CorpusFile, entry: dict | None, key: str, limits: Limits) -> CachedFile:
