@@ -8,8 +8,10 @@ Error policy, so that nothing is lost silently and no bug passes as a skipped fi
 """
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -129,11 +131,23 @@ def ingest_many(todo: list[tuple[CorpusFile, dict | None, str]], limits: Limits)
             yield file, ingest_file(file, entry, key, limits)
         return
     context = multiprocessing.get_context("fork")       # the workers inherit the loaded code and data
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with_parent) as pool:
         results = pool.map(ingest_file, *zip(*todo), [limits] * len(todo), chunksize=CHUNK)
         yield from zip((file for file, _, _ in todo), results)
 
 
+def die_with_parent() -> None:
+    """Ask Linux to kill this worker when the build process dies (kill -9 included): an orphan
+    would keep the build lock it inherited, and the next build would be refused."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass                      # not Linux: orphans finish their file and exit on their own
+    if os.getppid() == 1:         # the parent died before the request took effect
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1
 MAX_WORKERS = 8
 FILES_PER_WORKER = 8           # fewer files than this per worker: not worth starting processes
 CHUNK = 4
