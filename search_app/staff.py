@@ -1,6 +1,8 @@
 """Staff pages behind the admin token: what searchers look for and miss (the query log's report)."""
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, jsonify, render_template, request
 
 from indexer.facets import FACETS_BY_NAME
@@ -16,7 +18,9 @@ MAX_DAYS = 3650
 def requested_days() -> int | None:
     """?dagen=N (1 to 3650, default 30), or None when it is not such a number."""
     raw = request.args.get("dagen", "30").strip()
-    return int(raw) if raw.isdigit() and 1 <= int(raw) <= MAX_DAYS else None
+    if not re.fullmatch(r"[0-9]{1,4}", raw):          # ASCII digits only: isdigit() also takes '²'
+        return None
+    return int(raw) if 1 <= int(raw) <= MAX_DAYS else None
 
 
 def staff_report():

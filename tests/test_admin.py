@@ -3,10 +3,12 @@ failed attempts limited, the token never echoed."""
 from __future__ import annotations
 
 import base64
+import time
 
 import pytest
 
 from search_app import create_app
+from search_app.admin import SWEEP_AT, FailureLimiter
 from search_app.settings import SettingsError, load_settings
 
 TOKEN = "beheer-sleutel-0123456789"
@@ -61,3 +63,30 @@ def test_the_token_never_appears_in_a_response(staff_client):
 def test_a_short_admin_token_is_refused_at_start_up():
     with pytest.raises(SettingsError, match="ADMIN_TOKEN"):
         load_settings({"ADMIN_TOKEN": "kort"}, environ={})
+
+
+def test_what_the_gate_lets_through_is_not_cached(staff_client):
+    for url in ("/api/beheer/zoekgedrag", "/beheer/zoekgedrag"):
+        response = staff_client.get(url, headers={"Authorization": f"Bearer {TOKEN}"})
+        assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+
+
+def test_ipv6_failures_count_per_64_so_a_new_address_is_no_new_chance(staff_client):
+    wrong = {"Authorization": "Bearer raden"}
+    for n in range(10):
+        staff_client.get("/api/beheer/zoekgedrag", headers=wrong, environ_base={"REMOTE_ADDR": f"2001:db8::{n + 1}"})
+    same_64 = staff_client.get("/api/beheer/zoekgedrag", headers=wrong, environ_base={"REMOTE_ADDR": "2001:db8::ff"})
+    other_64 = staff_client.get("/api/beheer/zoekgedrag", headers=wrong, environ_base={"REMOTE_ADDR": "2001:db8:1::1"})
+    assert (same_64.status_code, other_64.status_code) == (429, 401)
+
+
+def test_the_limiter_forgets_clients_whose_failures_have_expired():
+    limiter = FailureLimiter(limit=2, window=0.05)
+    for n in range(SWEEP_AT):
+        limiter.fail(f"10.0.{n // 256}.{n % 256}")
+    assert limiter.blocked_for("192.0.2.1") == 0 and "192.0.2.1" not in limiter.failures
+    time.sleep(0.1)
+    limiter.fail("192.0.2.1")                         # the table is full: expired clients are swept out
+    assert list(limiter.failures) == ["192.0.2.1"]
+    limiter.fail("192.0.2.1")
+    assert limiter.blocked_for("192.0.2.1") >= 1

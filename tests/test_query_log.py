@@ -6,6 +6,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -115,3 +116,37 @@ def test_report_command_prints_frequent_and_zero_result_queries(logged, log_path
     missing = subprocess.run([sys.executable, "-m", "search_app.cli", "report", "--query-log", str(log_path) + "x"],
                              cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert missing.returncode == 2 and "no query log" in missing.stderr
+
+
+@pytest.mark.parametrize("days", ["nul", "0", "3651", "-1", "²", "1" * 5000])
+def test_a_bad_period_is_a_dutch_400(logged, days):
+    api = logged.get("/api/beheer/zoekgedrag", query_string={"dagen": days}, headers=STAFF)
+    assert api.status_code == 400 and "dagen moet een geheel getal" in api.get_json()["error"]
+    assert logged.get("/beheer/zoekgedrag", query_string={"dagen": days}, headers=STAFF).status_code == 400
+
+
+def test_a_month_of_as_you_type_is_reported_quickly_and_settled(logged, log_path):
+    """20,000 typing steps: the report once compared every step with every later search."""
+    logged.get("/api/search?q=opstart")                            # creates the schema
+    moment = datetime.now(timezone.utc) - timedelta(days=1)
+    rows = []
+    for n in range(5000):
+        when = (moment + timedelta(minutes=n // 10)).strftime("%Y-%m-%dT%H:%M")
+        word = f"woord{n % 250:03d}"
+        rows += [(when, word[:k], "{}", 1, 1, 1) for k in (2, 4, 6)] + [(when, word, "{}", 1, 1, 1)]
+    with sqlite3.connect(log_path) as db:
+        db.executemany("INSERT INTO searches VALUES (?, ?, ?, ?, ?, ?)", rows)
+    started = time.monotonic()
+    body = report(logged, days=3)
+    assert time.monotonic() - started < 10
+    assert body["searches"] == 5001 and body["distinct_queries"] == 251         # only the finished words remain
+
+
+def test_report_command_refuses_a_broken_log_and_a_bad_period_clearly(logged, log_path, tmp_path):
+    garbage = tmp_path / "rommel.db"
+    garbage.write_bytes(b"dit is geen database" * 100)
+    for args in (["--query-log", str(garbage)], ["--query-log", str(log_path), "--days", "0"]):
+        logged.get("/api/search?q=mensenhandel")
+        done = subprocess.run([sys.executable, "-m", "search_app.cli", "report", *args],
+                              cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 2 and done.stderr.startswith("error:") and "Traceback" not in done.stderr
