@@ -1,19 +1,46 @@
-"""The JSON API: /api/search, /api/sections/<id>, /api/suggest and /healthz."""
+"""The JSON API: /api/search, /api/sections/<id>, /api/suggest and /healthz; CORS, OPTIONS and errors.
+
+Errors are JSON (``{"error": "..."}``, Dutch) on every JSON path and a Dutch HTML page elsewhere,
+whatever raised them: a bad parameter, an unknown path, a wrong method, a malformed request
+or a bug (500, without details).
+"""
 from __future__ import annotations
 
 import time
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, abort, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException
 
 from indexer.search import SearchError
-from indexer.search.params import MAX_QUERY_LENGTH, MAX_SUGGEST_LENGTH, check_query_length
+from indexer.search.params import MAX_QUERY_LENGTH, MAX_SUGGEST_LENGTH
 
 from .querylog import record
-from .requests_args import search_args
+from .requests_args import search_args, text_arg
 from .search_service import get_service
+from .security import BadHost
 from .serialise import search_dict, section_dict
 
 bp = Blueprint("api", __name__)
+
+JSON_PATHS = ("/healthz", "/openapi.json")
+ADMIN_BLUEPRINTS = ("publish", "staff")        # their endpoints exist only with an admin token
+CORS_MAX_AGE = "600"
+MESSAGES = {
+    400: "Ongeldig verzoek.",
+    404: "Niet gevonden.",
+    405: "Methode niet toegestaan.",
+    413: "Het verzoek is te groot.",
+    414: "Het adres is te lang.",
+    415: "Dit type inhoud wordt niet ondersteund.",
+    429: "Te veel verzoeken; probeer het later opnieuw.",
+    431: "De headers van het verzoek zijn te groot.",
+    500: "Er ging iets mis aan onze kant.",
+}
+
+
+def wants_json() -> bool:
+    """Whether this request's path speaks JSON (the API, /healthz, /openapi.json) rather than HTML."""
+    return request.path.startswith("/api/") or request.path == "/api" or request.path in JSON_PATHS
 
 
 def error(message: str, status: int):
@@ -38,16 +65,16 @@ def api_search():
 @bp.get("/api/sections/<section_id>")
 def api_section(section_id: str):
     """One whole section: the result fields plus text and links."""
-    section = get_service().section(section_id, request.args.get("q", "")[:MAX_QUERY_LENGTH])
+    section = get_service().section(section_id, text_arg(request.args, "q", MAX_QUERY_LENGTH))
     if section is None:
-        return error(f"Sectie '{section_id}' bestaat niet.", 404)
+        return error(f"Sectie '{section_id[:200]}' bestaat niet.", 404)
     return jsonify(section_dict(section))
 
 
 @bp.get("/api/suggest")
 def api_suggest():
     """Up to eight completions (section titles and words) for what has been typed so far."""
-    q = check_query_length(request.args.get("q", ""), MAX_SUGGEST_LENGTH, "De invoer voor suggesties")
+    q = text_arg(request.args, "q", MAX_SUGGEST_LENGTH, "De invoer voor suggesties")
     started = time.perf_counter()
     suggestions = get_service().suggest(q)
     return jsonify({"query": q, "suggestions": suggestions,
@@ -57,6 +84,19 @@ def api_suggest():
 @bp.get("/healthz")
 def healthz():
     return jsonify({"status": "ok", **get_service().stats()})
+
+
+@bp.before_app_request
+def answer_options():
+    """OPTIONS on a route: 204 with Allow (and, on the API, CORS headers for allowed origins)."""
+    if request.method != "OPTIONS" or request.url_rule is None:
+        return None
+    if request.blueprint in ADMIN_BLUEPRINTS and not current_app.config.get("ADMIN_TOKEN"):
+        abort(404)
+    response = current_app.response_class(status=204)
+    del response.headers["Content-Type"]                 # no body, so no type
+    response.headers["Allow"] = ", ".join(sorted(request.url_rule.methods or ()))
+    return response
 
 
 @bp.after_app_request
@@ -70,23 +110,26 @@ def cors(response):
         response.headers["Access-Control-Allow-Origin"] = "*" if "*" in allowed else origin
         response.headers["Access-Control-Allow-Methods"] = "GET, OPTIONS"
         response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+        if request.method == "OPTIONS":
+            response.headers["Access-Control-Max-Age"] = CORS_MAX_AGE
     response.headers.add("Vary", "Origin")
     return response
 
 
-@bp.app_errorhandler(404)
-def not_found(exc):
-    if request.path.startswith("/api/"):
-        return error("Niet gevonden.", 404)
-    from .pages import render_not_found
-    return render_not_found()
+@bp.app_errorhandler(HTTPException)
+def http_error(exc: HTTPException):
+    """Any HTTP error in Dutch: JSON on JSON paths, the error page elsewhere (Allow kept on 405).
 
-
-@bp.app_errorhandler(405)
-def not_allowed(exc):
-    return error("Methode niet toegestaan.", 405)
-
-
-@bp.app_errorhandler(500)
-def server_error(exc):
-    return error("Er ging iets mis aan onze kant.", 500)
+    A bug arrives here as InternalServerError: the answer is a plain 500, never a traceback.
+    """
+    status = exc.code or 500
+    message = exc.description if isinstance(exc, BadHost) else MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
+    if wants_json():
+        response = jsonify({"error": message})
+        response.status_code = status
+    else:
+        from .pages import render_error
+        response = render_error(status, message)
+    if getattr(exc, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
+    return response

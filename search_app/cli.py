@@ -96,8 +96,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from indexer.search import IndexMissing
 
     from . import create_app
+    from .settings import load_settings
 
     try:
+        settings = load_settings({"INDEX_DIR": args.index})
         # with workers, the parent only checks: each worker opens the index itself after the fork
         app = create_app({"INDEX_DIR": args.index}) if args.workers <= 1 else check_servable(args.index)
     except SettingsError as exc:
@@ -106,7 +108,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except IndexMissing:
         say_no_index(args.index)
         return 2
-    options = {"threads": args.threads, "ident": "kennisbank"}
+    timeout = settings["CHANNEL_TIMEOUT"]
+    options = {"threads": args.threads or settings["THREADS"], "ident": "kennisbank",
+               "connection_limit": settings["CONNECTION_LIMIT"], "channel_timeout": timeout,
+               "cleanup_interval": max(1, min(30, timeout // 3)),      # idle connections go within ~4/3 timeout
+               "max_request_body_size": settings["MAX_REQUEST_BODY"],
+               "asyncore_use_poll": True,                               # select() stops at 1024 descriptors
+               "clear_untrusted_proxy_headers": True}
+    if settings["TRUSTED_PROXY"]:
+        options.update(trusted_proxy=settings["TRUSTED_PROXY"], trusted_proxy_count=1,
+                       trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto"})
     if args.workers > 1:
         from .server import serve_workers
 
@@ -210,14 +221,24 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """What searchers looked for and missed, from the query log."""
+    import sqlite3
+
     from .querylog import QueryLog
 
     path = args.query_log or default("QUERY_LOG")
     if not path or not Path(path).is_file():
-        print(f"error: no query log at '{path}'. Set KENNISBANK_QUERY_LOG (or --query-log) to the file the "
-              f"server logs to.", file=sys.stderr)
+        print(f"error: no query log at '{path}' / geen zoeklogboek op '{path}'. Set KENNISBANK_QUERY_LOG "
+              f"(or --query-log) to the file the server logs to.", file=sys.stderr)
         return 2
-    report = QueryLog(path, days=int(default("QUERY_LOG_DAYS"))).report(args.days, args.limit)
+    if not 1 <= args.days <= 3650 or args.limit < 1:
+        print("error: --days must be 1 to 3650 and --limit at least 1 / --days moet 1 tot en met 3650 zijn "
+              "en --limit minstens 1", file=sys.stderr)
+        return 2
+    try:
+        report = QueryLog(path, days=int(default("QUERY_LOG_DAYS"))).report(args.days, args.limit)
+    except sqlite3.Error as exc:
+        print(f"error: '{path}' is not a readable query log / geen leesbaar zoeklogboek: {exc}", file=sys.stderr)
+        return 2
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0
@@ -231,6 +252,25 @@ def cmd_report(args: argparse.Namespace) -> int:
     print("\nGebruikte filters:")
     for facet, values in report["filters"].items():
         print(f"  {facet}: " + ", ".join(f"{value} ({count})" for value, count in values.items()))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the index as another engine's index body, bulk file and search template (docs/scaling.md)."""
+    from indexer.search import IndexMissing
+
+    from .export import export_opensearch
+
+    try:
+        summary = export_opensearch(args.index, Path(args.out), name=args.name)
+    except IndexMissing:
+        say_no_index(args.index)
+        return 2
+    print(f"sections:  {summary.sections}")
+    print(f"compound parts: {summary.parts} of {summary.parts_total}; stem repairs: {summary.stem_rules}; "
+          f"acronyms: {summary.acronyms}")
+    for path in summary.files:
+        print(f"  {path}")
     return 0
 
 
@@ -285,7 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", default=default("INDEX_DIR"))
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--threads", type=int, default=4, help="threads per worker process")
+    p.add_argument("--threads", type=int, help="threads per worker process (default: the THREADS setting, 4)")
     p.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1),
                    help="worker processes sharing the port (searching is CPU work: one core per process)")
     p.add_argument("--help-settings", action="store_true", help="print the settings table with help and exit")
@@ -314,6 +354,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", default=default("INDEX_DIR"))
     p.add_argument("-v", "--verbose", action="store_true")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("export", help="write the index as an OpenSearch index body, bulk NDJSON and search template")
+    p.add_argument("--format", required=True, choices=["opensearch"])
+    p.add_argument("--index", default=default("INDEX_DIR"))
+    p.add_argument("--out", required=True, help="folder for mapping.json, sections.ndjson, search-template.json")
+    p.add_argument("--name", default="kennisbank", help="the index name in the bulk file's action lines")
+    p.set_defaults(func=cmd_export)
     return parser
 
 

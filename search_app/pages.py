@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, render_template, request, send_from_directory
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from indexer.facets import FACETS
 from indexer.search import SearchError
-from indexer.search.params import MAX_PER_PAGE, MAX_QUERY_LENGTH
+from indexer.search.params import (MAX_FACET_VALUE_LENGTH, MAX_FACET_VALUES, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_LENGTH,
+                                   clean_text)
 
 from .facets import chips, options, state_url
 from .querylog import record
@@ -18,17 +20,37 @@ from .serialise import marked_html, search_dict, section_dict
 
 bp = Blueprint("pages", __name__)
 
+ERROR_TITLES = {400: "Ongeldig verzoek", 404: "Pagina niet gevonden", 405: "Methode niet toegestaan",
+                413: "Verzoek te groot", 500: "Er ging iets mis"}
+
 
 def page_state(args) -> dict[str, list[str]]:
-    state = {spec.name: args.getlist(spec.name) for spec in FACETS}
-    state["q"] = [args.get("q", "").strip()]
-    state["sort"] = [args.get("sort", "")] if args.get("sort") in ("newest",) else []
+    """The search state the page shows and its links keep: cleaned, bounded, each value once.
+
+    Bounded even when the search itself is refused (more than MAX_FACET_VALUES values), so no
+    page or link grows with what a request piles up.
+    """
+    state = {}
+    for spec in FACETS:
+        values = (clean_text(v[:MAX_FACET_VALUE_LENGTH]) for v in args.getlist(spec.name))
+        state[spec.name] = list(dict.fromkeys(v for v in values if v))[:MAX_FACET_VALUES]
+    state["q"] = [clean_text(args.get("q", "")[:MAX_QUERY_LENGTH])]
+    state["sort"] = ["newest"] if args.get("sort") == "newest" else []
     return state
+
+
+def framed(url: str) -> str:
+    """A search page URL as the same search in the iframe embed (the only page that may be framed)."""
+    query = urlsplit(url).query
+    compact = "0" if request.args.get("compact") == "0" else "1"
+    return "/embed?" + (query + "&" if query else "") + "compact=" + compact
 
 
 def render_search(template: str, compact: bool = False):
     """Run the search of the query string and render it; bad parameters give a 400 page."""
     state = page_state(request.args)
+    in_embed = request.path == "/embed"
+    link = framed if in_embed else (lambda url: url)
     error, body, status = None, None, 200
     try:
         params = search_args(request.args, current_app.config["PER_PAGE"])
@@ -39,15 +61,20 @@ def render_search(template: str, compact: bool = False):
                    typing=bool(request.args.get("typing")))
     except SearchError as exc:
         error, status = str(exc), 400
+    facets = [(spec, options(spec, body, state)) for spec in FACETS] if body else []
+    for _, facet_options in facets:
+        for option in facet_options:
+            option["url"] = link(option["url"])
     context = {
         "state": state, "q": state["q"][0], "error": error, "response": body, "compact": compact,
-        "facets": [(spec, options(spec, body, state)) for spec in FACETS] if body else [],
-        "chips": chips(state), "state_url": state_url,
+        "framed": in_embed, "facets": facets,
+        "chips": [{**chip, "url": link(chip["url"])} for chip in chips(state)] if body else [],
+        "state_url": lambda *args, **kwargs: link(state_url(*args, **kwargs)),
         "themes": get_service().facet_values("theme"),
-        "pages": pagination(body, state) if body else [],
-        "clear_url": state_url({"q": state["q"]}), "newest_url": state_url({**state, "sort": ["newest"]}),
-        "relevance_url": state_url({**state, "sort": []}),
-        "suggestion_url": state_url({**state, "q": [body["suggestion"]]}) if body and body["suggestion"] else "",
+        "pages": [{**p, "url": link(p["url"])} for p in pagination(body, state)] if body else [],
+        "clear_url": link(state_url({"q": state["q"]})), "newest_url": link(state_url({**state, "sort": ["newest"]})),
+        "relevance_url": link(state_url({**state, "sort": []})),
+        "suggestion_url": link(state_url({**state, "q": [body["suggestion"]]})) if body and body["suggestion"] else "",
     }
     if request.args.get("fragment"):
         return render_template("_results.html", **context), status
@@ -56,7 +83,7 @@ def render_search(template: str, compact: bool = False):
 
 def pagination(body: dict, state: dict[str, list[str]]) -> list[dict]:
     """Links to the first, last and nearby result pages, keeping the rest of the search state."""
-    last = max(1, -(-body["total"] // body["per_page"]))
+    last = min(MAX_PAGE, max(1, -(-body["total"] // body["per_page"])))
     current = body["page"]
     numbers = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
     return [{"number": n, "url": state_url(state, page=n), "current": n == current} for n in numbers] if last > 1 else []
@@ -89,7 +116,7 @@ def text_to_html(escaped: str) -> Markup:
 
 @bp.get("/sectie/<section_id>")
 def section_page(section_id: str):
-    q = request.args.get("q", "")[:MAX_QUERY_LENGTH]
+    q = clean_text(request.args.get("q", "")[:MAX_QUERY_LENGTH])
     view = get_service().section(section_id, q)
     if view is None:
         return render_not_found()
@@ -108,3 +135,19 @@ def embed_script():
 
 def render_not_found():
     return render_template("not_found.html"), 404
+
+
+def render_error(status: int, message: str):
+    """A Dutch error page; a bare one should the page itself fail (that must not hide the error)."""
+    try:
+        if status == 404:
+            body, _ = render_not_found()
+        else:
+            title = ERROR_TITLES.get(status, ERROR_TITLES[400 if status < 500 else 500])
+            body = render_template("error.html", title=title, message=message)
+        response = current_app.make_response((body, status))
+    except Exception:  # noqa: BLE001 - e.g. no URL adapter for a request with a broken Host header
+        text = escape(message)
+        body = f'<!doctype html><html lang="nl"><meta charset="utf-8"><title>{text}</title><h1>{text}</h1></html>'
+        response = current_app.make_response((body, status))
+    return response

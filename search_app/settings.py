@@ -5,6 +5,7 @@ A bad value stops start-up with a message naming the setting (English / Dutch).
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from typing import Callable, Mapping
@@ -114,6 +115,30 @@ def seconds(value) -> float:
     return number
 
 
+def whole_number(low: int, high: int, unit: str = "", unit_nl: str = "") -> Callable[[object], int]:
+    """A parser of whole numbers from ``low`` to ``high`` (the message names the range and unit)."""
+    def parse(value) -> int:
+        try:
+            number = int(str(value).strip())
+        except (TypeError, ValueError):
+            raise ValueError(f"expected a whole number{unit} / verwacht een geheel getal{unit_nl}") from None
+        if not low <= number <= high:
+            raise ValueError(f"expected {low} to {high}{unit} / verwacht {low} tot en met {high}{unit_nl}")
+        return number
+    return parse
+
+
+def proxy_address(value) -> str:
+    """Empty (no proxy is trusted) or the IP address of the reverse proxy."""
+    address = str(value or "").strip()
+    if address:
+        try:
+            ipaddress.ip_address(address)
+        except ValueError:
+            raise ValueError(f"'{address}' is not an IP address / '{address}' is geen IP-adres") from None
+    return address
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -148,6 +173,23 @@ SETTINGS = (
             "Let publish crawls fetch from loopback and private addresses (an intranet site); off, they are refused.",
             flag),
     Setting("SITE_NAME", "Kennisbank VeiligheidsAlliantie", "KENNISBANK_SITE_NAME", "Name shown in the page header."),
+    Setting("EMBED_ORIGINS", "", "KENNISBANK_EMBED_ORIGINS",
+            "Comma-separated origins allowed to show /embed in a frame (or '*'); empty: the CORS_ORIGINS "
+            "(without '*'). No other page may be framed.", origins),
+    Setting("THREADS", 4, "KENNISBANK_THREADS", "Request threads per worker process (1 to 64; --threads overrides).",
+            whole_number(1, 64)),
+    Setting("CONNECTION_LIMIT", 200, "KENNISBANK_CONNECTION_LIMIT",
+            "Open connections one worker process accepts before it stops accepting more (10 to 10000).",
+            whole_number(10, 10_000)),
+    Setting("CHANNEL_TIMEOUT", 30, "KENNISBANK_CHANNEL_TIMEOUT",
+            "Seconds after which a connection that sends nothing is closed (5 to 3600).",
+            whole_number(5, 3600, " seconds", " seconden")),
+    Setting("MAX_REQUEST_BODY", 1_048_576, "KENNISBANK_MAX_REQUEST_BODY",
+            "Largest request body in bytes (1024 to 104857600); larger requests get 413.",
+            whole_number(1024, 100 * 1024 * 1024, " bytes", " bytes")),
+    Setting("TRUSTED_PROXY", "", "KENNISBANK_TRUSTED_PROXY",
+            "IP address of the reverse proxy whose X-Forwarded-For and X-Forwarded-Proto are believed "
+            "(empty: none; such headers are then removed).", proxy_address),
 )
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
 

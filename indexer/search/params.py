@@ -14,13 +14,37 @@ from ..text_utils import fold
 MAX_QUERY_LENGTH = 500
 MAX_PER_PAGE = 50
 DEFAULT_PER_PAGE = 10
+MAX_PAGE = 1000
+MAX_FACET_VALUES = 20          # distinct values of one facet in one search (repeated values count once)
+MAX_FACET_VALUE_LENGTH = 200
 MAX_SUGGEST_LENGTH = 100
 SUGGEST_LIMIT = 8
 SORTS = ("relevance", "newest")
 
 
+# C0 and C1 control characters (NUL included) and the Unicode line and paragraph separators
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 class SearchError(ValueError):
     """Bad search parameters; the message is Dutch and shown to people."""
+
+
+def clean_text(value: str) -> str:
+    """Text typed or pasted by someone: control characters (NUL, tabs, newlines) become spaces, ends trimmed."""
+    return CONTROL_CHARACTERS.sub(" ", value).strip()
+
+
+def distinct_values(facet: str, values: list) -> list:
+    """A facet's values, repeated ones once and in order; SearchError beyond the limits."""
+    values = list(dict.fromkeys(values))
+    label = FACETS_BY_NAME[facet].label.lower() if facet in FACETS_BY_NAME else facet
+    if len(values) > MAX_FACET_VALUES:
+        raise SearchError(f"Kies hoogstens {MAX_FACET_VALUES} waarden voor het filter {label} "
+                          f"({len(values)} gekozen).")
+    if any(len(str(value)) > MAX_FACET_VALUE_LENGTH for value in values):
+        raise SearchError(f"Een waarde voor het filter {label} is te lang (maximaal {MAX_FACET_VALUE_LENGTH} tekens).")
+    return values
 
 
 @dataclass(frozen=True)
@@ -50,11 +74,11 @@ def validate(q: str, filters: dict[str, list], page: int, per_page: int, sort: s
     check_query_length(q)
     if not 1 <= per_page <= MAX_PER_PAGE:
         raise SearchError(f"per_page moet tussen 1 en {MAX_PER_PAGE} liggen.")
-    if page < 1:
-        raise SearchError("page moet 1 of groter zijn.")
+    if not 1 <= page <= MAX_PAGE:
+        raise SearchError(f"page moet tussen 1 en {MAX_PAGE} liggen.")
     clean = {}
     for facet, values in filters.items():
-        typed = [typed_value(facet, value, facet_values) for value in values]
+        typed = list(dict.fromkeys(typed_value(facet, value, facet_values) for value in distinct_values(facet, values)))
         if typed:
             clean[facet] = typed
     if sort not in SORTS:
