@@ -83,7 +83,12 @@ def api_suggest():
 
 @bp.get("/healthz")
 def healthz():
-    return jsonify({"status": "ok", **get_service().stats()})
+    """ok, or 503 degraded (with the reason) while the last good index serves in place of a broken one."""
+    service = get_service()
+    stats = service.stats()
+    if service.degraded:
+        return jsonify({"status": "degraded", "reason": service.degraded, **stats}), 503
+    return jsonify({"status": "ok", **stats})
 
 
 @bp.before_app_request

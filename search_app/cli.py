@@ -57,9 +57,9 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
-def say_no_index(index: str) -> None:
-    print(f"error: no index at {index}. Build one first:\n  kennisbank index --corpus {default('CORPUS_DIR')} "
-          f"--index {index}", file=sys.stderr)
+def say_no_index(index: str, problem: object = "") -> None:
+    print(f"error: no usable index at {index}{f' ({problem})' if problem else ''}. Build one:\n"
+          f"  kennisbank index --corpus {default('CORPUS_DIR')} --index {index}", file=sys.stderr)
 
 
 def open_service(index: str):
@@ -68,8 +68,8 @@ def open_service(index: str):
 
     try:
         return SearchService(index)
-    except IndexMissing:
-        say_no_index(index)
+    except IndexMissing as problem:
+        say_no_index(index, problem)
         return None
 
 
@@ -105,8 +105,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except IndexMissing:
-        say_no_index(args.index)
+    except IndexMissing as problem:
+        say_no_index(args.index, problem)
         return 2
     timeout = settings["CHANNEL_TIMEOUT"]
     options = {"threads": args.threads or settings["THREADS"], "ident": "kennisbank",
@@ -263,8 +263,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     try:
         summary = export_opensearch(args.index, Path(args.out), name=args.name)
-    except IndexMissing:
-        say_no_index(args.index)
+    except IndexMissing as problem:
+        say_no_index(args.index, problem)
         return 2
     print(f"sections:  {summary.sections}")
     print(f"compound parts: {summary.parts} of {summary.parts_total}; stem repairs: {summary.stem_rules}; "

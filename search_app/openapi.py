@@ -107,6 +107,8 @@ def schemas() -> dict:
         "Suggestions": obj({"query": STRING, "suggestions": array(STRING, maxItems=SUGGEST_LIMIT),
                             "took_ms": {"type": "number", "minimum": 0}}),
         "Health": obj({"status": {"type": "string", "const": "ok"}, "documents": COUNT, "sections": COUNT}),
+        "Degraded": obj({"status": {"type": "string", "const": "degraded"}, "reason": STRING,
+                         "documents": COUNT, "sections": COUNT}),
         "ReindexStarted": obj({"job": STRING, "status_url": STRING, "state": {"type": "string", "const": STATES[0]}}),
         "ReindexStatus": obj({"state": {"type": "string", "enum": list(STATES)}}, closed=False),
         "SearchBehaviour": {"type": "object", "description": "the query log's report (README, 'Staff endpoints')"},
@@ -172,7 +174,9 @@ def public_paths(facet_values: Callable[[str], list], section_example: str | Non
                           "400": error_response("q too long"), **SERVER_ERROR}}},
         "/healthz": {"get": {
             "operationId": "health", "tags": ["beheer"], "summary": "Whether the server answers, and the index size",
-            "responses": {"200": json_response("Serving", ref("Health")), **SERVER_ERROR}}},
+            "responses": {"200": json_response("Serving", ref("Health")),
+                          "503": json_response("The index path is broken; the last good index still serves",
+                                               ref("Degraded")), **SERVER_ERROR}}},
         "/openapi.json": {"get": {
             "operationId": "openapi", "tags": ["beheer"], "summary": "This document",
             "responses": {"200": json_response("The OpenAPI description", {"type": "object"})}}},

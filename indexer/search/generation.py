@@ -8,6 +8,7 @@ generation, its searchers are closed and its caches freed with it.
 from __future__ import annotations
 
 import json
+import pickle
 import threading
 from collections import OrderedDict
 import weakref
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 
 from ..facets import FACETS, FACETS_BY_NAME
 from ..schema import LEXICON_FILE, TEXT_FIELDS
@@ -25,7 +27,7 @@ from .vector import Vectors
 
 
 class IndexMissing(RuntimeError):
-    """No index at the configured path."""
+    """No usable index at the configured path; the message says what is wrong with it."""
 
 
 FIRST_PAGE_CACHE = 512        # first pages of recent searches, per generation (so never stale)
@@ -61,6 +63,14 @@ def card(fields: dict) -> dict:
     return {name: fields[name] for name in CARD_FIELDS}
 
 
+def open_readonly(path: str):
+    """Open a generation's Whoosh index without memory-mapping its files: a segment file that is
+    truncated under a mapping kills the process with SIGBUS; a read gives an error we can handle."""
+    if not whoosh_index.exists_in(path):
+        raise IndexMissing(f"{path}: geen Whoosh-index")
+    return FileStorage(path, supports_mmap=False, readonly=True).open_index()
+
+
 class Generation:
     """A read-only view of one generation directory: section cards, facet columns, lexicon, searchers.
 
@@ -69,15 +79,17 @@ class Generation:
     """
 
     def __init__(self, path: str):
-        if not whoosh_index.exists_in(path):
-            raise IndexMissing(path)
+        try:
+            self._index = open_readonly(path)
+            lexicon = json.loads((Path(path) / LEXICON_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError, EOFError, IndexError, KeyError, pickle.UnpicklingError, IndexMissing) as exc:
+            raise IndexMissing(f"{path}: {exc or type(exc).__name__}") from exc
         self.path = path
-        self._index = whoosh_index.open_dir(path)
         self._local = threading.local()
         self._searchers: list = []
         self._searchers_lock = threading.Lock()
         weakref.finalize(self, close_all, self._searchers)
-        self.lexicon = Lexicon(json.loads((Path(path) / LEXICON_FILE).read_text(encoding="utf-8")))
+        self.lexicon = Lexicon(lexicon)
         self.highlighter = Highlighter(self.lexicon.decompounder)
         reader = self.searcher().reader()
         # an incrementally built generation keeps deleted sections in shared segments: skip them

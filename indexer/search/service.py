@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,6 +24,9 @@ from .parse import ParsedQuery, parse_query
 from .results import Hit, SearchResponse, SectionView, Sibling
 
 
+RETRY_SECONDS = 5.0           # how often a broken index path is looked at again
+
+
 class SearchService:
     """A long-lived view of an index path, refreshed when its generation changes."""
 
@@ -30,6 +34,8 @@ class SearchService:
         self.index_dir = Path(index_dir)
         self._swap_lock = threading.Lock()           # only one thread opens a new generation
         self._generation: Generation | None = None
+        self.degraded: str | None = None             # why the last good generation is still served
+        self._retry_at = 0.0
         self.refresh()
 
     # ------------------------------------------------------------ lifecycle
@@ -37,19 +43,42 @@ class SearchService:
     def current_generation(self) -> str:
         """The directory the index path points at now."""
         if not self.index_dir.exists():
-            raise IndexMissing(str(self.index_dir))
+            raise IndexMissing(f"{self.index_dir} bestaat niet (meer)")
         return os.path.realpath(self.index_dir)
 
     def refresh(self) -> Generation:
-        """The current generation, opened anew if the index path now points elsewhere."""
-        path = self.current_generation()
+        """The current generation, opened anew if the index path now points elsewhere.
+
+        If the index path is gone or points at a generation that cannot be opened, the last good
+        generation keeps serving (``degraded`` says why; another try after RETRY_SECONDS). Without
+        one, IndexMissing says what is wrong.
+        """
         generation = self._generation
-        if generation is not None and generation.path == path:
+        try:
+            path = self.current_generation()
+            if generation is not None and generation.path == path:
+                self.degraded = None
+                return generation
+        except IndexMissing as exc:
+            return self._last_good(exc)
+        if generation is not None and time.monotonic() < self._retry_at:
             return generation
         with self._swap_lock:
             if self._generation is None or self._generation.path != path:
-                self._generation = Generation(path)
+                try:
+                    self._generation = Generation(path)
+                except Exception as exc:           # any damage: keep what works, say why
+                    return self._last_good(exc if isinstance(exc, IndexMissing) else IndexMissing(f"{path}: {exc!r}"))
+                self.degraded = None
             return self._generation
+
+    def _last_good(self, problem: IndexMissing) -> Generation:
+        """Serve the generation we have, marked degraded, or raise when there is none."""
+        if self._generation is None:
+            raise problem
+        self.degraded = str(problem)
+        self._retry_at = time.monotonic() + RETRY_SECONDS
+        return self._generation
 
     @property
     def generation(self) -> Generation:
