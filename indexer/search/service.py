@@ -163,13 +163,13 @@ class Search:
 
     def run(self, request: SearchRequest) -> SearchResponse:
         parsed = parse_query(request.q)
-        built, scores, matches = self.matches(parsed, self.options)
+        built, scores, matches = self.matches(parsed, self.options, request.filters)
         corrected_from, q_used = None, request.q
         if built.corrections:
             _, _, literal = self.matches(parsed, replace(self.options, typos=False))
             if not literal.any():          # nothing as typed: search the correction and say so
                 corrected_from, q_used = request.q, apply_corrections(request.q, built.corrections)
-                built, scores, matches = self.matches(parse_query(q_used), self.options)
+                built, scores, matches = self.matches(parse_query(q_used), self.options, request.filters)
         generation = self.generation
         chosen = matches & filter_mask(generation.columns, request.filters, len(matches))
         start = (request.page - 1) * request.per_page
@@ -185,17 +185,20 @@ class Search:
             expansions=list(built.expansions), corrected_from=corrected_from,
         )
 
-    def matches(self, parsed: ParsedQuery, options: SearchOptions) -> tuple[CompiledQuery, np.ndarray, np.ndarray]:
-        """The compiled query, every section's score, and which sections match (exclusions removed)."""
+    def matches(self, parsed: ParsedQuery, options: SearchOptions,
+                filters: dict | None = None) -> tuple[CompiledQuery, np.ndarray, np.ndarray]:
+        """The compiled query, every section's score, and which sections match (exclusions removed).
+
+        ``filters`` only steer which sections phrase bonuses are worked out for (those that can be shown)."""
         live = self.generation.live
         if parsed.is_empty and not parsed.excluded:
             return CompiledQuery(Every()), np.zeros(len(live)), live.copy()
         built = QueryCompiler(self.generation.lexicon, self.generation.indexed, options).compile(parsed)
-        scores, matches = self.generation.vectors.score(built.query)
-        matches &= live
         if built.excluded is not None:
-            matches &= ~self.generation.vectors.score(built.excluded)[1]
-        return built, scores, matches
+            live = live & ~self.generation.vectors.score(built.excluded)[1]
+        shown = live & filter_mask(self.generation.columns, filters or {}, len(live))
+        scores, matches = self.generation.vectors.score(built.query, within=shown)
+        return built, scores, matches & live
 
 
 def best(scores: np.ndarray, chosen: np.ndarray, count: int) -> list[int]:

@@ -18,7 +18,8 @@ from whoosh.query import And, Every, NullQuery, Or, Phrase, Term
 
 PHRASE_CANDIDATES = 100           # phrase bonuses are worked out for this many leading sections
 CACHE_PHRASES = 2000              # phrases whose checked sections are remembered per generation
-CACHE_POSTINGS = 4_000_000        # postings kept decoded per generation (ids + scores: ~48 MB)
+CACHE_POSTINGS = 4_000_000        # postings kept decoded per generation (ids + scores: 16 B each, ~64 MB)
+CACHE_TERMS = 50_000
 
 
 class Vectors:
@@ -40,15 +41,18 @@ class Vectors:
                 self.cache.move_to_end(key)
                 return self.cache[key]
         ids, scores = decode(self.searcher(), field, text)
+        if not len(ids):
+            return ids, scores            # unknown words (typos, anything typed) are not remembered
         with self.lock:
-            self.cache[key] = (ids, scores)
-            self.cached += len(ids)
-            while self.cached > CACHE_POSTINGS and len(self.cache) > 1:
+            if key not in self.cache:     # another thread may have decoded it meanwhile
+                self.cache[key] = (ids, scores)
+                self.cached += len(ids)
+            while (self.cached > CACHE_POSTINGS or len(self.cache) > CACHE_TERMS) and len(self.cache) > 1:
                 _, (old, _) = self.cache.popitem(last=False)
                 self.cached -= len(old)
         return ids, scores
 
-    def evaluate(self, node, candidates: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def evaluate(self, node, candidates=None) -> tuple[np.ndarray, np.ndarray]:
         """(scores, matches) of a query node over all sections.
 
         A phrase is scored by Whoosh for the ``candidates`` only (sections where all its words
@@ -66,30 +70,35 @@ class Vectors:
             return self.phrase(node, candidates)
         if isinstance(node, Every):
             return np.zeros(self.size), np.ones(self.size, dtype=bool)
-        if node is NullQuery or not getattr(node, "subqueries", None):
+        if node is NullQuery or (isinstance(node, (And, Or)) and not node.subqueries):
             return np.zeros(self.size), np.zeros(self.size, dtype=bool)
+        if not isinstance(node, (And, Or)):
+            raise TypeError(f"no vector evaluation for {type(node).__name__}")
         parts = [self.evaluate(child, candidates) for child in node.subqueries]
         if isinstance(node, And):
             matches = np.logical_and.reduce([m for _, m in parts])
-        elif isinstance(node, Or):
-            matches = np.logical_or.reduce([m for _, m in parts])
         else:
-            raise TypeError(f"no vector evaluation for {type(node).__name__}")
+            matches = np.logical_or.reduce([m for _, m in parts])
         scores = np.sum([s for s, _ in parts], axis=0) * matches * node.boost
         return scores, matches
 
-    def phrase(self, phrase: Phrase, candidates: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-        """A phrase: exact where it was checked, 'all its words occur' elsewhere (and in a first pass)."""
+    def phrase(self, phrase: Phrase, candidates) -> tuple[np.ndarray, np.ndarray]:
+        """A phrase, by ``candidates``: UPPER_BOUND ('all its words occur', no score), NOWHERE (no
+        match), EVERYWHERE (checked in every section holding its words), or an array of sections to
+        check (with all holders when they are few; elsewhere 'all its words occur', no score)."""
         words = np.ones(self.size, dtype=bool)
         for word in phrase.words:
             present = np.zeros(self.size, dtype=bool)
             present[self.postings(phrase.fieldname, word)[0]] = True
             words &= present
         scores = np.zeros(self.size)
-        if candidates is None:
+        if candidates is UPPER_BOUND:
             return scores, words
+        if candidates is NOWHERE:
+            return scores, np.zeros(self.size, dtype=bool)
         holders = np.flatnonzero(words)
-        checked = holders if len(holders) <= PHRASE_EXACT else np.intersect1d(candidates, holders)
+        everywhere = candidates is EVERYWHERE or len(holders) <= PHRASE_EXACT
+        checked = holders if everywhere else np.intersect1d(candidates, holders)
         found = self.phrase_checks(phrase, checked)
         words[checked] = False
         for docnum in checked:
@@ -112,19 +121,27 @@ class Vectors:
             known.update({n: found.get(n) for n in missing})
         return known
 
-    def score(self, query) -> tuple[np.ndarray, np.ndarray]:
-        """(scores, matches) of a whole query: a first pass picks the candidates its phrases are scored for."""
+    def score(self, query, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(scores, matches) of a whole query.
+
+        Where phrases only add a bonus (the query matches the same sections with or without
+        them), they are checked for the leading candidates of a first pass ``within`` the
+        sections that can be shown; where a phrase decides what matches (a quoted phrase, an
+        excluded one), it is checked in every section that holds its words.
+        """
         if not phrases(query):
             return self.evaluate(query)
-        first, matches = self.evaluate(query)
-        count = min(PHRASE_CANDIDATES, int(matches.sum()))
-        if count == 0:
-            return self.evaluate(query, np.zeros(0, dtype=np.int64))
-        ranked = np.where(matches, first, -1.0)
-        leading = np.argpartition(-ranked, count - 1)[:count]
-        return self.evaluate(query, np.sort(leading[matches[leading]]))
+        first, upper = self.evaluate(query, UPPER_BOUND)
+        if not np.array_equal(upper, self.evaluate(query, NOWHERE)[1]):
+            return self.evaluate(query, EVERYWHERE)
+        eligible = upper if within is None else upper & within
+        count = min(PHRASE_CANDIDATES, int(eligible.sum()))
+        ranked = np.where(eligible, first, -1.0)
+        leading = np.argpartition(-ranked, count - 1)[:count] if count else np.zeros(0, dtype=np.int64)
+        return self.evaluate(query, np.sort(leading[eligible[leading]]))
 
 
+UPPER_BOUND, NOWHERE, EVERYWHERE = None, "nowhere", "everywhere"     # how phrases are evaluated
 PHRASE_EXACT = 300                # a phrase whose words occur together this rarely is checked everywhere
 
 
