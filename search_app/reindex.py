@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from contextlib import contextmanager
 import sys
 import time
 from pathlib import Path
@@ -25,7 +26,7 @@ class Progress:
         self.job = job
         self.stream = stream
         self.tty = stream.isatty()
-        self.last = 0.0
+        self.last_line = self.last_job = 0.0
 
     def __call__(self, done: int, total: int, name: str) -> None:
         now = time.monotonic()
@@ -35,12 +36,12 @@ class Progress:
             if done == total:
                 self.stream.write("\n")
             self.stream.flush()
-        elif done == total or now - self.last >= PLAIN_EVERY_SECONDS:
+        elif done == total or now - self.last_line >= PLAIN_EVERY_SECONDS:
             print(f"{done}/{total} bestanden gelezen ({name})", file=self.stream, flush=True)
-        if self.job and (done == total or now - self.last >= 1.0):
+            self.last_line = now
+        if self.job and (done == total or now - self.last_job >= 1.0):
             self.job.update(phase="indexeren", done=done, total=total)
-        if done == total or now - self.last >= min(1.0, PLAIN_EVERY_SECONDS):
-            self.last = now
+            self.last_job = now
 
 
 def run_reindex(args: argparse.Namespace) -> int:
@@ -49,8 +50,9 @@ def run_reindex(args: argparse.Namespace) -> int:
     if job:
         job.update(pid=os.getpid(), state="bezig", phase="wachten op een lopende indexering")
     try:
-        crawl_summary = crawl_first(args, job)
-        report = build(args, Progress(job))
+        with one_reindex_at_a_time(Path(args.index), args.wait):
+            crawl_summary = crawl_first(args, job)
+            report = build(args, Progress(job))
     except Refusal as exc:
         print(f"error: {exc}", file=sys.stderr)
         if job:
@@ -71,6 +73,21 @@ def run_reindex(args: argparse.Namespace) -> int:
 
 class Refusal(Exception):
     """A reindex that must not go ahead; the message says why (Dutch)."""
+
+
+@contextmanager
+def one_reindex_at_a_time(index: Path, wait_seconds: float):
+    """Crawl and build of one reindex together, one reindex at a time: a second publish waits
+    (up to ``wait_seconds``) instead of crawling into the corpus while the first one reads it."""
+    from indexer.ingest.generations import BuildRefused, build_lock
+
+    index = index.absolute()
+    index.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with build_lock(index.with_name(index.name + ".reindex"), wait_seconds):
+            yield
+    except BuildRefused as exc:
+        raise Refusal(str(exc).replace(".reindex", "")) from None
 
 
 def crawl_first(args: argparse.Namespace, job: JobFile | None) -> dict | None:

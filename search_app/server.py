@@ -59,7 +59,8 @@ def serve_workers(make_app: Callable[[], object], host: str, port: int, workers:
         if not stopping:
             print(f"worker {pid} stopped (status {status}); starting a new one", file=sys.stderr, flush=True)
             time.sleep(RESTART_PAUSE)
-            children.add(spawn(make_app, sock, waitress_options))
+            if not stopping:           # a SIGTERM during the pause: no new worker nobody would stop
+                children.add(spawn(make_app, sock, waitress_options))
     sock.close()
 
 

@@ -218,3 +218,28 @@ def test_a_damaged_crawl_state_stops_index_and_reindex_with_the_remedy(live):
         done = run_cli(command, "--corpus", str(corpus), "--index", str(index))
         assert done.returncode == 1 and "beschadigd" in done.stderr and "Traceback" not in done.stderr
     assert search_ids(index, "woonoverlast") == ["woonoverlast-txt"]
+
+
+def test_deleted_sections_are_merged_away_once_they_weigh_in_the_statistics(live):
+    from whoosh import index as whoosh_index
+
+    corpus, index = live
+    for round_ in range(3):
+        (corpus / "woonoverlast.txt").write_text(f"Aanpak van woonoverlast\n\nRonde {round_} van de aanpak van "
+                                                 f"woonoverlast in de regio.\n", encoding="utf-8")
+        build_index(corpus, index, incremental=True)
+        live_index = whoosh_index.open_dir(os.path.realpath(index))
+        assert live_index.doc_count_all() - live_index.doc_count() <= 0.1 * live_index.doc_count_all()
+    assert search_ids(index, "ronde") == ["woonoverlast-txt"]
+
+
+def test_other_ingester_code_turns_a_reindex_into_a_full_build(live, monkeypatch):
+    import indexer.ingest.build as build_module
+    import indexer.ingest.pipeline as pipeline_module
+
+    corpus, index = live
+    monkeypatch.setattr(build_module, "ingester_version", lambda: "andere code")
+    monkeypatch.setattr(pipeline_module, "source_key", lambda path, entry, limits: "andere code " + path.name)
+    report = build_index(corpus, index, incremental=True)
+    assert report.reused_files == 0
+    assert search_ids(index, "woonoverlast") == ["woonoverlast-txt"]

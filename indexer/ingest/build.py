@@ -17,7 +17,7 @@ from whoosh import index as whoosh_index
 
 from ..analysis import Decompounder, surface_words
 from ..schema import COMPLETE_MARKER, LEXICON_FILE, bind_lexicon, build_schema, new_generation_path
-from .cache import CACHE_FILE, IngestCache, fingerprint, load_cache, save_cache
+from .cache import CACHE_FILE, IngestCache, fingerprint, ingester_version, load_cache, save_cache
 from .corpus import Limits
 from .learn import acronyms, vocabulary
 from .generations import build_lock, check_shrink, live_generation, mark_complete, remove_partial, swap_generation
@@ -25,6 +25,7 @@ from .pipeline import Ingestion, Progress, ingest_files
 from .records import IngestReport, SectionRecord
 
 WORD_LIST_SIZE = 40_000
+MAX_DELETED_SHARE = 0.1  # an incremental generation with more deleted sections is merged into one segment
 MAX_SHRINK = 0.25        # a build that would drop more of the live documents is refused
 
 
@@ -93,6 +94,13 @@ def update_generation(live: Path, target: Path, sections: list[SectionRecord], l
         if section.doc_id in fresh:
             writer.add_document(**section_fields(section))
     writer.commit()                 # Whoosh's default policy merges only the small segments
+    index = whoosh_index.open_dir(str(target))
+    if index.doc_count_all() - index.doc_count() > MAX_DELETED_SHARE * index.doc_count_all():
+        # deleted sections still count in term statistics (idf, average lengths): rewrite them away
+        writer = index.writer(limitmb=256)
+        if decompounder is not None:
+            bind_lexicon(writer.schema, decompounder)
+        writer.commit(optimize=True)
     write_lexicon(target, lexicon)
 
 
@@ -153,8 +161,8 @@ def build_index(corpus_dir: Path, index_dir: Path, stemming: bool = True, compou
         remove_partial(index_dir)
         live = live_generation(index_dir)
         previous = load_cache(live)
-        if previous is not None and previous.analysis != analysis:
-            previous = None
+        if previous is not None and (previous.analysis != analysis or previous.version != ingester_version()):
+            previous = None            # other settings or other code made it: its segments cannot be reused
         done = ingest_files(corpus_dir, limits, previous if incremental else None, progress)
         report = done.report
         check_shrink(index_dir, report.documents, max_shrink, allow_shrink)
@@ -170,7 +178,7 @@ def build_index(corpus_dir: Path, index_dir: Path, stemming: bool = True, compou
                 update_generation(live, generation, done.sections, lexicon, decompounder, stale, fresh)
             else:
                 write_generation(generation, done.sections, lexicon, decompounder, stemming)
-            save_cache(generation, IngestCache(analysis, done.files, fingerprints, done.copies))
+            save_cache(generation, IngestCache(analysis, ingester_version(), done.files, fingerprints, done.copies))
             mark_complete(generation)
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)

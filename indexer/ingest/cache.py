@@ -28,14 +28,23 @@ FORMAT = 3
 
 @cache
 def ingester_version() -> str:
-    """A hash of the code and data that turn files into sections: change any of them and no entry is reused."""
+    """A hash of the code, data and libraries that turn files into an index: change any of them and
+    nothing is reused (an incremental build becomes a full one)."""
+    from importlib.metadata import version
+
     root = Path(__file__).resolve().parent.parent          # indexer/
     digest = hashlib.sha1(str(FORMAT).encode())
     for path in sorted(root.rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".toml"} and "search" not in path.relative_to(root).parts:
+        parts = path.relative_to(root).parts
+        if path.is_file() and parts[0] != "search" and "__pycache__" not in parts:
             digest.update(path.relative_to(root).as_posix().encode())
             digest.update(path.read_bytes())
+    for library in LIBRARIES:
+        digest.update(f"{library}={version(library)}".encode())
     return digest.hexdigest()
+
+
+LIBRARIES = ("whoosh-reloaded", "nltk", "wordfreq", "pdfminer.six", "python-docx", "beautifulsoup4")
 
 
 def source_key(path: Path, entry: dict | None, limits: object) -> str:
@@ -58,6 +67,7 @@ class CachedFile:
     sections: list[SectionRecord] = field(default_factory=list)     # before duplicates are folded
     lessons: Lessons | None = None
     skipped: str = ""
+    retry: bool = False                # a skip that may not happen again (too slow once): never reused
 
     def fresh_sections(self) -> list[SectionRecord]:
         """Copies of the sections: folding duplicates appends to ``also_in``, the cache must stay as it was."""
@@ -69,6 +79,7 @@ class IngestCache:
     """The cache of one generation: files by corpus name, and section fingerprints by document id."""
 
     analysis: dict = field(default_factory=dict)
+    version: str = ""                  # ingester_version() of the build that wrote it
     files: dict[str, CachedFile] = field(default_factory=dict)
     fingerprints: dict[str, str] = field(default_factory=dict)
     copies: CopyVerdicts = field(default_factory=CopyVerdicts)
@@ -76,7 +87,7 @@ class IngestCache:
     def lookup(self, name: str, key: str) -> CachedFile | None:
         """The cached result for a file, if its source is unchanged."""
         entry = self.files.get(name)
-        return entry if entry is not None and entry.key == key else None
+        return entry if entry is not None and entry.key == key and not entry.retry else None
 
 
 def fingerprint(sections: list[SectionRecord]) -> str:

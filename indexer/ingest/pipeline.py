@@ -23,7 +23,7 @@ from .classify import classify_section, document_theme
 from .corpus import CorpusFile, Limits, scan_corpus
 from .crawl import crawled_urls
 from .dedupe import CopyVerdicts, fold_duplicates
-from .extract import ExtractionError, extract
+from .extract import ExtractionError, TimeLimit, extract
 from .learn import Lessons, learn
 from .manifest import load_manifest
 from .metadata import document_meta
@@ -72,13 +72,17 @@ def ingest_files(corpus_dir: Path, limits: Limits = Limits(), previous: IngestCa
     lessons: list[Lessons] = []
     todo = []
     for file in files:
-        key = source_key(file.path, entries.get(file.name), limits)
+        try:
+            key = source_key(file.path, entries.get(file.name), limits)
+        except FileNotFoundError:          # removed while we read the corpus (a crawl, staff)
+            cached[file.name] = CachedFile("", skipped="bestand verdween tijdens het indexeren", retry=True)
+            continue
         reused = previous.lookup(file.name, key) if previous else None
         if reused is None:
             todo.append((file, entries.get(file.name), key))
         else:
             cached[file.name] = reused
-    report.reused_files = len(cached)
+    report.reused_files = len(cached) - sum(1 for c in cached.values() if c.retry)
     for done, (file, result) in enumerate(ingest_many(todo, limits), report.reused_files + 1):
         cached[file.name] = result
         if progress:
@@ -157,6 +161,8 @@ def ingest_file(file: CorpusFile, entry: dict | None, key: str, limits: Limits) 
     """Read one file and run it through the stages; a reading failure becomes a skip reason."""
     try:
         extraction = extract(file, limits)
+    except TimeLimit as exc:                # may pass next time (the machine was busy): not remembered
+        return CachedFile(key, skipped=str(exc), retry=True)
     except ExtractionError as exc:
         return CachedFile(key, skipped=str(exc))
     doc, doc_sections = ingest_document(file, entry, extraction)

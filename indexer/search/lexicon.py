@@ -3,6 +3,7 @@ acronyms, section titles and documents, with typo correction and completions."""
 from __future__ import annotations
 
 import bisect
+import threading
 
 import numpy as np
 
@@ -76,6 +77,7 @@ class Lexicon:
         self.documents: dict[str, dict] = data.get("documents", {})
         self.sorted_words = sorted(self.words)
         self._trigrams: TrigramIndex | None = None          # built on the first correction
+        self._trigrams_lock = threading.Lock()
         self._corrections: dict[str, str | None] = {}
 
     def correction(self, word: str) -> str | None:
@@ -91,7 +93,9 @@ class Lexicon:
             return None
         limit = 1 if len(word) < 7 else 2
         if self._trigrams is None:
-            self._trigrams = TrigramIndex(list(self.words))
+            with self._trigrams_lock:           # one thread builds it; the others wait for it
+                if self._trigrams is None:
+                    self._trigrams = TrigramIndex(list(self.words))
         best: tuple[int, int, str] | None = None
         for candidate in self._trigrams.candidates(word, limit):
             distance = edit_distance(word, candidate, limit)
