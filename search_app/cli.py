@@ -1,4 +1,4 @@
-"""The `kennisbank` command: index, reindex, crawl, serve, search, report, eval.
+"""The `kennisbank` command: index, reindex, crawl, serve, search, report, export, eval.
 
 It lives with the web app because it composes both sides: `index` runs ingestion,
 `serve` starts the app, `search` prints what the API returns.
