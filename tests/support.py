@@ -1,8 +1,11 @@
 """A real `kennisbank serve` process on a free loopback port (for tests and benchmarks)."""
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import socket
+import threading
 import subprocess
 import sys
 import time
@@ -71,3 +74,24 @@ def api_section(service, section_id: str, q: str = "") -> dict | None:
 
     view = service.section(section_id, q)
     return None if view is None else {**section_dict(view), "text_html": marked_html(view.body)}
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+class StaticSite:
+    """Another local origin serving a few pages (e.g. the website that embeds the search)."""
+
+    def __init__(self, directory: Path, pages: dict[str, str], port: int | None = None):
+        for name, html in pages.items():
+            (directory / name).write_text(html, encoding="utf-8")
+        self.port = port or free_port()
+        self.origin = f"http://127.0.0.1:{self.port}"
+        handler = functools.partial(QuietHandler, directory=str(directory))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()

@@ -4,12 +4,9 @@ Screenshots go to artifacts/ at the repository root.
 """
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import re
-import threading
 import urllib.request
 from pathlib import Path
 
@@ -17,7 +14,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from .support import ServerProcess as Server
-from .support import free_port
+from .support import StaticSite, free_port
 
 from .conftest import ROOT
 
@@ -28,30 +25,15 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-component-update", "--disable-sync"]
 
 
-class HostSite:
+def HostSite(directory: Path, search_url: str, port: int | None = None) -> StaticSite:
     """A static 'alliance website' on its own port (another origin) that pastes the embed snippet."""
-
-    def __init__(self, directory: Path, search_url: str, port: int | None = None):
-        (directory / "index.html").write_text(
-            '<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Alliantie</title>'
-            "<style>* { color: red !important; font-size: 40px !important } div { display: none }</style></head>"
-            "<body><main><h1>Website van de alliantie</h1>"
-            '<div id="kennisbank-zoeken" style="display:block"></div>'
-            f'<script src="{search_url}/embed.js" data-target="#kennisbank-zoeken" async></script>'
-            "</main></body></html>", encoding="utf-8")
-        self.port = port or free_port()
-        self.origin = f"http://127.0.0.1:{self.port}"
-        handler = functools.partial(QuietHandler, directory=str(directory))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), handler)
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
+    return StaticSite(directory, {"index.html": (
+        '<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Alliantie</title>'
+        "<style>* { color: red !important; font-size: 40px !important } div { display: none }</style></head>"
+        "<body><main><h1>Website van de alliantie</h1>"
+        '<div id="kennisbank-zoeken" style="display:block"></div>'
+        f'<script src="{search_url}/embed.js" data-target="#kennisbank-zoeken" async></script>'
+        "</main></body></html>")}, port)
 
 
 @pytest.fixture(scope="module")

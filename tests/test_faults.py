@@ -20,7 +20,7 @@ from indexer.search.service import SearchService
 
 from .conftest import ROOT
 from .support import ServerProcess
-from .test_build_safety import tiny_corpus
+from .test_reindex import live  # noqa: F401  (the fixture: a small corpus and its live index)
 from .test_workers import children_of
 
 
@@ -30,14 +30,6 @@ def get(url: str) -> tuple[int, dict]:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read())
-
-
-@pytest.fixture()
-def live(tmp_path) -> tuple[Path, Path]:
-    corpus = tiny_corpus(tmp_path / "corpus", 4)
-    index = tmp_path / "index"
-    build_index(corpus, index)
-    return corpus, index
 
 
 def breakages(index: Path):

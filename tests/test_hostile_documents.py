@@ -12,10 +12,7 @@ have had to block anything on our pages.
 """
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import threading
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -25,8 +22,8 @@ from playwright.sync_api import expect, sync_playwright
 
 from indexer.ingest.build import build_index
 
-from .support import ServerProcess, free_port
-from .test_browser import CHROMIUM, CHROMIUM_ARGS, QuietHandler
+from .support import ServerProcess, StaticSite, free_port
+from .test_browser import CHROMIUM, CHROMIUM_ARGS
 
 QUERY = "ondermijning"
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
@@ -99,22 +96,6 @@ def write_hostile_corpus(folder: Path) -> Path:
     (folder / "handreiking.md").write_text(HOSTILE_MARKDOWN, encoding="utf-8")
     (folder / "manifest.toml").write_text(HOSTILE_MANIFEST, encoding="utf-8")
     return folder
-
-
-class StaticSite:
-    """Another local origin serving a few pages (the website that embeds the search)."""
-
-    def __init__(self, directory: Path, pages: dict[str, str], port: int | None = None):
-        for name, html in pages.items():
-            (directory / name).write_text(html, encoding="utf-8")
-        self.port = port or free_port()
-        self.origin = f"http://127.0.0.1:{self.port}"
-        handler = functools.partial(QuietHandler, directory=str(directory))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), handler)
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
 
 
 def host_pages(search_url: str, section_path: str) -> dict[str, str]:
