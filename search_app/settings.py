@@ -82,16 +82,6 @@ def optional_path(value) -> str:
     return str(value or "").strip()
 
 
-def retention_days(value) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise ValueError("expected a whole number of days / verwacht een geheel aantal dagen") from None
-    if not 1 <= number <= 3650:
-        raise ValueError("expected 1 to 3650 days / verwacht 1 tot en met 3650 dagen")
-    return number
-
-
 def flag(value) -> bool:
     """true/false, yes/no, 1/0, ja/nee."""
     if isinstance(value, bool):
@@ -162,7 +152,7 @@ SETTINGS = (
             "SQLite file of the opt-in query log (query, filters, result count, time; nothing about the person); "
             "empty: nothing is logged.", optional_path),
     Setting("QUERY_LOG_DAYS", 90, "KENNISBANK_QUERY_LOG_DAYS", "Days the query log keeps a search (1 to 3650).",
-            retention_days),
+            whole_number(1, 3650, " days", " dagen")),
     Setting("CRAWL_URLS", "", "KENNISBANK_CRAWL_URLS",
             "Comma-separated start URLs of the website the publish hook crawls; its hosts are the only ones "
             "a crawl started over HTTP may fetch from (empty: the hook only reindexes the corpus).", urls),
