@@ -148,7 +148,7 @@ class SearchService:
         siblings = [Sibling(f["id"], f["title"], f["year"] or None, f["type"])
                     for f in (generation.cards[n] for n in generation.by_document[fields["doc_id"]])]
         return SectionView(
-            hit=make_hit(generation, docnum, highlight),
+            hit=make_hit(generation, docnum, highlight, fields=fields),
             body=generation.highlighter.whole(fields["text"], highlight),
             links=fields["meta"]["links"], also_in=fields["meta"]["also_in"], siblings=siblings,
         )
@@ -220,9 +220,9 @@ def apply_corrections(q: str, corrections: dict[str, str]) -> str:
 
 
 def make_hit(generation: Generation, docnum: int, highlight: set[str],
-             typed: frozenset[str] | set[str] = frozenset()) -> Hit:
-    """A section's result record, with a snippet around its best matches."""
-    fields = generation.fields(docnum)
+             typed: frozenset[str] | set[str] = frozenset(), fields: dict | None = None) -> Hit:
+    """A section's result record, with a snippet around its best matches (``fields``: if already read)."""
+    fields = fields or generation.fields(docnum)
     meta = fields["meta"]
     document = generation.lexicon.documents.get(fields["doc_id"], {})
     return Hit(
