@@ -15,8 +15,9 @@ from typing import Callable
 from flask import Blueprint, jsonify
 
 from indexer.facets import FACETS, FacetSpec
-from indexer.search.params import (DEFAULT_PER_PAGE, MAX_FACET_VALUE_LENGTH, MAX_FACET_VALUES, MAX_PAGE, MAX_PER_PAGE,
-                                   MAX_QUERY_LENGTH, MAX_SUGGEST_LENGTH, SORTS, SUGGEST_LIMIT)
+from indexer.search.params import (DEFAULT_PER_PAGE, GROUPS, MAX_DOCUMENT_ID_LENGTH, MAX_FACET_VALUE_LENGTH,
+                                   MAX_FACET_VALUES, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_LENGTH, MAX_SUGGEST_LENGTH,
+                                   SECTIONS_PER_DOCUMENT, SORTS, SUGGEST_LIMIT)
 
 from .jobs import STATES
 from .publish import MAX_URLS
@@ -76,6 +77,10 @@ def hit_properties() -> dict:
         "type_label": {"type": "string", "description": "Dutch label of `type`"},
         "organisation": STRING,
         "snippet": {"type": "string", "description": "HTML: document text escaped, only <mark> is markup"},
+        "more_in_document": {"oneOf": [{"type": "null"}, obj({"count": {"type": "integer", "minimum": 1},
+                                                              "document": STRING})],
+                             "description": "group=document: on a document's last listed section, how many more of "
+                                            "its sections match (filter on them with document=<id>); else null"},
     }
 
 
@@ -100,7 +105,8 @@ def schemas() -> dict:
         "expansions": array(obj({"term": STRING, "means": STRING})),
         "facet_labels": obj({spec.name: {"type": "string", "const": spec.label} for spec in FACETS}),
         "corrected_from": {"type": "string", "description": "the query as typed, when its correction was searched"},
-    }, optional=("corrected_from",))
+        "total_grouped": {**COUNT, "description": "group=document: how many results the grouped list holds"},
+    }, optional=("corrected_from", "total_grouped"))
     return {
         "Error": obj({"error": {"type": "string", "description": "what went wrong, in Dutch"}}),
         "FacetValue": facet_value, "Hit": hit, "Section": section, "SearchResponse": search,
@@ -147,6 +153,12 @@ def search_parameters(facet_values: Callable[[str], list]) -> list[dict]:
          "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE}},
         {"name": "sort", "in": "query", "required": False,
          "schema": {"type": "string", "enum": list(SORTS), "default": SORTS[0]}},
+        {"name": "group", "in": "query", "required": False,
+         "description": f"'document': at most {SECTIONS_PER_DOCUMENT} sections per document, the rest counted in "
+                       "more_in_document. The API's default is ungrouped; the search page groups.",
+         "schema": {"type": "string", "enum": list(GROUPS), "default": GROUPS[0]}},
+        {"name": "document", "in": "query", "required": False, "description": "Only this document's sections (its id)",
+         "schema": {"type": "string", "maxLength": MAX_DOCUMENT_ID_LENGTH}},
     ]
 
 

@@ -53,7 +53,7 @@ def render_search(template: str, compact: bool = False):
     link = framed if in_embed else (lambda url: url)
     error, body, status = None, None, 200
     try:
-        params = search_args(request.args, current_app.config["PER_PAGE"])
+        params = search_args(request.args, current_app.config["PER_PAGE"], default_group="document")
         params["per_page"] = min(params["per_page"], MAX_PER_PAGE)
         body = search_dict(get_service().search(**params))
         if params["q"] or params["filters"]:
@@ -83,7 +83,8 @@ def render_search(template: str, compact: bool = False):
 
 def pagination(body: dict, state: dict[str, list[str]]) -> list[dict]:
     """Links to the first, last and nearby result pages, keeping the rest of the search state."""
-    last = min(MAX_PAGE, max(1, -(-body["total"] // body["per_page"])))
+    listed = body.get("total_grouped", body["total"])      # a grouped list is shorter than the matches
+    last = min(MAX_PAGE, max(1, -(-listed // body["per_page"])))
     current = body["page"]
     numbers = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
     return [{"number": n, "url": state_url(state, page=n), "current": n == current} for n in numbers] if last > 1 else []

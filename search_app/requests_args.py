@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from indexer.facets import FACET_NAMES
 from indexer.search import SearchError
-from indexer.search.params import DEFAULT_PER_PAGE, MAX_QUERY_LENGTH, check_query_length, clean_text, distinct_values
+from indexer.search.params import DEFAULT_PER_PAGE, MAX_DOCUMENT_ID_LENGTH, MAX_QUERY_LENGTH, check_query_length, clean_text, distinct_values
 
 MAX_NUMBER_DIGITS = 9
 
@@ -43,12 +43,15 @@ def facet_args(args: MultiDict) -> dict[str, list[str]]:
     return filters
 
 
-def search_args(args: MultiDict, default_per_page: int = DEFAULT_PER_PAGE) -> dict:
-    """q, filters (repeatable facet parameters), page, per_page and sort from a query string."""
+def search_args(args: MultiDict, default_per_page: int = DEFAULT_PER_PAGE, default_group: str = "none") -> dict:
+    """q, filters (repeatable facet parameters), page, per_page, sort, group and document from a query string."""
+    document = check_query_length(args.get("document", ""), MAX_DOCUMENT_ID_LENGTH, "Het document")
     return {
         "q": text_arg(args),
         "filters": {k: v for k, v in facet_args(args).items() if v},
         "page": int_arg(args, "page", 1),
         "per_page": int_arg(args, "per_page", default_per_page),
         "sort": clean_text(args.get("sort", "")) or "relevance",
+        "group": clean_text(args.get("group", "")) or default_group,
+        "document": clean_text(document) or None,
     }

@@ -74,6 +74,7 @@ def hit_dict(hit: Hit) -> dict:
         "type_label": FACETS_BY_NAME["type"].value_label(hit.type),
         "organisation": hit.organisation,
         "snippet": marked_html(hit.snippet),
+        "more_in_document": {"count": hit.more_in_document, "document": hit.doc_id} if hit.more_in_document else None,
     }
 
 
@@ -95,6 +96,8 @@ def search_dict(response: SearchResponse) -> dict:
     }
     if response.corrected_from:
         body["corrected_from"] = response.corrected_from
+    if response.total_grouped is not None:
+        body["total_grouped"] = response.total_grouped
     return body
 
 

@@ -112,10 +112,20 @@ class Generation:
         for n in sorted(self.docnums, key=lambda n: cards[n]["position"]):
             by_document.setdefault(cards[n]["doc_id"], []).append(n)
         self.by_document = by_document
+        # each section's document as a small number: grouping counts sections per document with bincount
+        self.document_codes = np.full(len(cards), -1, dtype=np.int64)
+        for code, numbers in enumerate(by_document.values()):
+            self.document_codes[numbers] = code
 
     def fields(self, docnum: int) -> dict:
         """All stored fields of one section, text included, read from disk when a page needs them."""
         return self.searcher().stored_fields(docnum)
+
+    def document_mask(self, doc_id: str) -> np.ndarray:
+        """Which sections belong to one document."""
+        mask = np.zeros(len(self.cards), dtype=bool)
+        mask[self.by_document.get(doc_id, [])] = True
+        return mask
 
     def searcher(self):
         """This thread's Whoosh searcher of this generation (opened on first use)."""

@@ -20,6 +20,9 @@ MAX_FACET_VALUE_LENGTH = 200
 MAX_SUGGEST_LENGTH = 100
 SUGGEST_LIMIT = 8
 SORTS = ("relevance", "newest")
+GROUPS = ("none", "document")  # "document": at most SECTIONS_PER_DOCUMENT sections of one document in the list
+SECTIONS_PER_DOCUMENT = 2
+MAX_DOCUMENT_ID_LENGTH = 300
 
 
 # C0 and C1 control characters (NUL included) and the Unicode line and paragraph separators
@@ -56,6 +59,8 @@ class SearchRequest:
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
     sort: str = "relevance"
+    group: str = "none"
+    document: str | None = None          # only this document's sections
 
 
 def check_query_length(q: str, limit: int = MAX_QUERY_LENGTH, what: str = "De zoekvraag") -> str:
@@ -66,7 +71,7 @@ def check_query_length(q: str, limit: int = MAX_QUERY_LENGTH, what: str = "De zo
 
 
 def validate(q: str, filters: dict[str, list], page: int, per_page: int, sort: str,
-             facet_values: Callable[[str], list]) -> SearchRequest:
+             facet_values: Callable[[str], list], group: str = "none", document: str | None = None) -> SearchRequest:
     """Check parameters; raises SearchError (Dutch) or returns them with typed filter values.
 
     ``facet_values(name)`` lists the values a facet may take in the current index.
@@ -83,7 +88,11 @@ def validate(q: str, filters: dict[str, list], page: int, per_page: int, sort: s
             clean[facet] = typed
     if sort not in SORTS:
         raise SearchError("sort moet 'relevance' of 'newest' zijn.")
-    return SearchRequest(q, clean, page, per_page, sort)
+    if group not in GROUPS:
+        raise SearchError("group moet 'none' of 'document' zijn.")
+    # an unknown document (a bookmark of one since removed) simply matches nothing
+    check_query_length(document or "", MAX_DOCUMENT_ID_LENGTH, "Het document")
+    return SearchRequest(q, clean, page, per_page, sort, group, document)
 
 
 def typed_value(facet: str, value, facet_values: Callable[[str], list]):

@@ -46,6 +46,7 @@ class Hit:
     type: str
     organisation: str
     snippet: MarkedText
+    more_in_document: int = 0        # grouped lists: the document's other matching sections not listed
 
     @property
     def breadcrumb(self) -> list[str]:
@@ -65,6 +66,7 @@ class SearchResponse:
     suggestion: str | None = None
     expansions: list[Expansion] = field(default_factory=list)
     corrected_from: str | None = None        # the query as typed, when its correction was searched instead
+    total_grouped: int | None = None         # grouped by document: how many results the list holds (for paging)
 
 
 @dataclass(frozen=True)

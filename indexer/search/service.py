@@ -19,7 +19,7 @@ from whoosh.query import Every
 from .compile import CompiledQuery, QueryCompiler, SearchOptions
 from .facet_counts import facet_counts, filter_mask
 from .generation import Generation, IndexMissing
-from .params import SUGGEST_LIMIT, SearchRequest, validate
+from .params import SECTIONS_PER_DOCUMENT, SUGGEST_LIMIT, SearchRequest, validate
 from .parse import ParsedQuery, parse_query
 from .results import Hit, SearchResponse, SectionView, Sibling
 
@@ -118,15 +118,20 @@ class SearchService:
     # ------------------------------------------------------------ search
 
     def search(self, q: str = "", filters: dict[str, list] | None = None, page: int = 1, per_page: int = 10,
-               sort: str = "relevance", options: SearchOptions | None = None) -> SearchResponse:
-        """Search the current generation; raises SearchError (Dutch) for bad parameters."""
+               sort: str = "relevance", options: SearchOptions | None = None, group: str = "none",
+               document: str | None = None) -> SearchResponse:
+        """Search the current generation; raises SearchError (Dutch) for bad parameters.
+
+        ``group="document"`` lists at most SECTIONS_PER_DOCUMENT sections of one document (the
+        last one listed says how many more match); ``document`` keeps one document's sections.
+        """
         generation = self.refresh()
         options = options or SearchOptions(**generation.lexicon.analysis)
-        request = validate(q, filters or {}, page, per_page, sort, generation.facet_values)
+        request = validate(q, filters or {}, page, per_page, sort, generation.facet_values, group, document)
         if request.page != 1:
             return Search(generation, options).run(request)
         key = (request.q, tuple(sorted((k, tuple(v)) for k, v in request.filters.items())), request.per_page,
-               request.sort, options)
+               request.sort, request.group, request.document, options)
         return generation.first_pages.get(key, lambda: Search(generation, options).run(request))
 
     def section_text(self, section_id: str) -> str:
@@ -171,19 +176,49 @@ class Search:
                 corrected_from, q_used = request.q, apply_corrections(request.q, built.corrections)
                 built, scores, matches = self.matches(parse_query(q_used), self.options, request.filters)
         generation = self.generation
+        if request.document is not None:
+            matches = matches & generation.document_mask(request.document)
         chosen = matches & filter_mask(generation.columns, request.filters, len(matches))
-        start = (request.page - 1) * request.per_page
-        if request.sort == "newest" or parsed.is_empty:
-            page = [int(n) for n in generation.newest[chosen[generation.newest]][start:start + request.per_page]]
+        start, end = (request.page - 1) * request.per_page, request.page * request.per_page
+        by_newest = request.sort == "newest" or parsed.is_empty
+        if request.group == "document":
+            page, more, total_grouped = self.grouped(scores, chosen, end, by_newest)
+            page = page[start:]
         else:
-            page = best(scores, chosen, start + request.per_page)[start:]
-        hits = [make_hit(generation, n, built.highlight, built.typed) for n in page]
+            ranked = generation.newest[chosen[generation.newest]][:end] if by_newest else best(scores, chosen, end)
+            page, more, total_grouped = [int(n) for n in ranked[start:]], {}, None
+        hits = [make_hit(generation, n, built.highlight, built.typed, more=more.get(n, 0)) for n in page]
         suggestion = apply_corrections(request.q, built.corrections) if built.corrections and not corrected_from else None
         return SearchResponse(
             query=q_used, total=int(chosen.sum()), page=request.page, per_page=request.per_page, hits=hits,
             facets=facet_counts(generation.columns, matches, request.filters), suggestion=suggestion,
-            expansions=list(built.expansions), corrected_from=corrected_from,
+            expansions=list(built.expansions), corrected_from=corrected_from, total_grouped=total_grouped,
         )
+
+    def grouped(self, scores: np.ndarray, chosen: np.ndarray, count: int,
+                by_newest: bool) -> tuple[list[int], dict[int, int], int]:
+        """The first ``count`` results with at most SECTIONS_PER_DOCUMENT per document; for each document's
+        last listed section how many more of its sections match; and how long the whole grouped list is."""
+        codes = self.generation.document_codes
+        per_document = np.bincount(codes[chosen], minlength=len(self.generation.by_document))
+        total_grouped = int(np.minimum(per_document, SECTIONS_PER_DOCUMENT).sum())
+        count = min(count, total_grouped)
+        wanted = count * SECTIONS_PER_DOCUMENT
+        while True:          # rank a few more than needed; more only when big documents crowd the top
+            ranked = (self.generation.newest[chosen[self.generation.newest]][:wanted] if by_newest
+                      else best(scores, chosen, wanted))
+            listed = take_per_document(ranked, codes, count)
+            if len(listed) >= count or len(ranked) < wanted:
+                break
+            wanted *= 4
+        more = {}
+        listed_of: dict[int, int] = {}
+        for n in listed:
+            listed_of[codes[n]] = listed_of.get(codes[n], 0) + 1
+            left = int(per_document[codes[n]]) - SECTIONS_PER_DOCUMENT
+            if listed_of[codes[n]] == SECTIONS_PER_DOCUMENT and left > 0:
+                more[n] = left
+        return listed, more, total_grouped
 
     def matches(self, parsed: ParsedQuery, options: SearchOptions,
                 filters: dict | None = None) -> tuple[CompiledQuery, np.ndarray, np.ndarray]:
@@ -212,6 +247,20 @@ def best(scores: np.ndarray, chosen: np.ndarray, count: int) -> list[int]:
     return [int(n) for n in ordered[:count]]
 
 
+def take_per_document(ranked, codes: np.ndarray, count: int) -> list[int]:
+    """The first ``count`` of ``ranked`` keeping at most SECTIONS_PER_DOCUMENT sections of each document."""
+    listed: list[int] = []
+    taken: dict[int, int] = {}
+    for n in ranked:
+        code = int(codes[n])
+        if taken.get(code, 0) < SECTIONS_PER_DOCUMENT:
+            taken[code] = taken.get(code, 0) + 1
+            listed.append(int(n))
+            if len(listed) == count:
+                break
+    return listed
+
+
 def apply_corrections(q: str, corrections: dict[str, str]) -> str:
     """The query with each corrected word replaced where it stands alone."""
     for wrong, right in corrections.items():
@@ -220,7 +269,7 @@ def apply_corrections(q: str, corrections: dict[str, str]) -> str:
 
 
 def make_hit(generation: Generation, docnum: int, highlight: set[str],
-             typed: frozenset[str] | set[str] = frozenset(), fields: dict | None = None) -> Hit:
+             typed: frozenset[str] | set[str] = frozenset(), fields: dict | None = None, more: int = 0) -> Hit:
     """A section's result record, with a snippet around its best matches (``fields``: if already read)."""
     fields = fields or generation.fields(docnum)
     meta = fields["meta"]
@@ -229,5 +278,5 @@ def make_hit(generation: Generation, docnum: int, highlight: set[str],
         id=fields["id"], title=fields["title"], doc_id=fields["doc_id"], doc_title=fields["doc_title"],
         doc_url=document.get("url") or None, anchor=meta["anchor"], parents=tuple(meta["parents"]),
         theme=fields["theme"], year=fields["year"] or None, type=fields["type"], organisation=fields["organisation"],
-        snippet=generation.highlighter.snippet(fields["text"], highlight, typed),
+        snippet=generation.highlighter.snippet(fields["text"], highlight, typed), more_in_document=more,
     )
