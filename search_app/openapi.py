@@ -172,7 +172,8 @@ def public_paths(facet_values: Callable[[str], list], section_example: str | Non
             "parameters": search_parameters(facet_values),
             "responses": {"200": json_response("One page of results with disjunctive facet counts",
                                                ref("SearchResponse")),
-                          "400": error_response("A parameter out of its limits"), **SERVER_ERROR}}},
+                          "400": error_response("A parameter out of its limits, or a query needing more words, "
+                                                "alternatives or time than one search may"), **SERVER_ERROR}}},
         "/api/sections/{section_id}": {"get": {
             "operationId": "section", "tags": ["zoeken"], "summary": "One whole section",
             "parameters": [section_id, query_text("q", MAX_QUERY_LENGTH, "Words to mark in the text")],

@@ -5,6 +5,7 @@ Messages are Dutch: they are shown to people as they are (JSON 400s, the page, t
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -17,6 +18,9 @@ DEFAULT_PER_PAGE = 10
 MAX_PAGE = 1000
 MAX_FACET_VALUES = 20          # distinct values of one facet in one search (repeated values count once)
 MAX_FACET_VALUE_LENGTH = 200
+MAX_QUERY_WORDS = 50           # words and phrases one search may look for (stop words do not count)
+MAX_ALTERNATIVES = 20          # OF/OR alternatives of one search
+QUERY_TIME_BUDGET = 1.0        # seconds of work one search may take before it is refused
 MAX_SUGGEST_LENGTH = 100
 SUGGEST_LIMIT = 8
 SORTS = ("relevance", "newest")
@@ -31,6 +35,30 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 class SearchError(ValueError):
     """Bad search parameters; the message is Dutch and shown to people."""
+
+
+class QueryTooExpensive(SearchError):
+    """A search that would take more work than one request may: refused, with a Dutch hint."""
+
+
+class Budget:
+    """The time one search may take; ``check()`` between steps refuses it once spent."""
+
+    def __init__(self, seconds: float | None = None):
+        self.deadline = time.monotonic() + (QUERY_TIME_BUDGET if seconds is None else seconds)
+
+    def check(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise QueryTooExpensive("Deze zoekvraag kost te veel rekentijd. Gebruik minder of eenvoudiger zoektermen.")
+
+
+def check_complexity(words: int, alternatives: int) -> None:
+    """SearchError when a query asks for more words or alternatives than one search may."""
+    if words > MAX_QUERY_WORDS:
+        raise QueryTooExpensive(f"De zoekvraag bevat te veel zoektermen ({words}; maximaal {MAX_QUERY_WORDS}).")
+    if alternatives > MAX_ALTERNATIVES:
+        raise QueryTooExpensive(f"De zoekvraag bevat te veel alternatieven met OF ({alternatives}; "
+                                f"maximaal {MAX_ALTERNATIVES}).")
 
 
 def clean_text(value: str) -> str:

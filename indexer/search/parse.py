@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..analysis import TOKEN_PATTERN
+from ..analysis import TOKEN_PATTERN, is_stop_word
 
 OR_WORDS = {"OF", "OR", "|"}
 AND_WORDS = {"EN", "AND", "&"}
@@ -34,6 +34,11 @@ class ParsedQuery:
     @property
     def clauses(self) -> list[Clause]:
         return [clause for group in self.alternatives for clause in group]
+
+    @property
+    def word_count(self) -> int:
+        """Words and phrases searched for or excluded; stop words are dropped, so they do not count."""
+        return sum(clause.phrase or not is_stop_word(clause.words[0]) for clause in [*self.clauses, *self.excluded])
 
     @property
     def is_empty(self) -> bool:

@@ -19,7 +19,7 @@ from whoosh.query import Every
 from .compile import CompiledQuery, QueryCompiler, SearchOptions
 from .facet_counts import facet_counts, filter_mask
 from .generation import Generation, IndexMissing
-from .params import SECTIONS_PER_DOCUMENT, SUGGEST_LIMIT, SearchRequest, validate
+from .params import SECTIONS_PER_DOCUMENT, SUGGEST_LIMIT, Budget, SearchRequest, check_complexity, validate
 from .parse import ParsedQuery, parse_query
 from .results import Hit, SearchResponse, SectionView, Sibling
 
@@ -165,9 +165,11 @@ class Search:
     def __init__(self, generation: Generation, options: SearchOptions):
         self.generation = generation
         self.options = options
+        self.budget = Budget()
 
     def run(self, request: SearchRequest) -> SearchResponse:
         parsed = parse_query(request.q)
+        check_complexity(parsed.word_count, len(parsed.alternatives))
         built, scores, matches = self.matches(parsed, self.options, request.filters)
         corrected_from, q_used = None, request.q
         if built.corrections:
@@ -230,9 +232,9 @@ class Search:
             return CompiledQuery(Every()), np.zeros(len(live)), live.copy()
         built = QueryCompiler(self.generation.lexicon, self.generation.indexed, options).compile(parsed)
         if built.excluded is not None:
-            live = live & ~self.generation.vectors.score(built.excluded)[1]
+            live = live & ~self.generation.vectors.score(built.excluded, budget=self.budget)[1]
         shown = live & filter_mask(self.generation.columns, filters or {}, len(live))
-        scores, matches = self.generation.vectors.score(built.query, within=shown)
+        scores, matches = self.generation.vectors.score(built.query, within=shown, budget=self.budget)
         return built, scores, matches & live
 
 

@@ -16,6 +16,8 @@ from collections import OrderedDict
 import numpy as np
 from whoosh.query import And, Every, NullQuery, Or, Phrase, Term
 
+from .params import Budget
+
 PHRASE_CANDIDATES = 100           # phrase bonuses are worked out for this many leading sections
 CACHE_PHRASES = 2000              # phrases whose checked sections are remembered per generation
 CACHE_POSTINGS = 4_000_000        # postings kept decoded per generation (ids + scores: 16 B each, ~64 MB)
@@ -52,13 +54,15 @@ class Vectors:
                 self.cached -= len(old)
         return ids, scores
 
-    def evaluate(self, node, candidates=None) -> tuple[np.ndarray, np.ndarray]:
-        """(scores, matches) of a query node over all sections.
+    def evaluate(self, node, candidates=None, budget: Budget | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(scores, matches) of a query node over all sections (``budget`` checked at every clause).
 
         A phrase is scored by Whoosh for the ``candidates`` only (sections where all its words
         occur, if those are few, else the leading sections of a first pass); elsewhere it counts
         as matching wherever all its words occur, and scores nothing.
         """
+        if budget is not None:
+            budget.check()
         if isinstance(node, Term):
             scores = np.zeros(self.size)
             ids, values = self.postings(node.fieldname, node.text)
@@ -67,14 +71,14 @@ class Vectors:
             matches[ids] = True
             return scores, matches
         if isinstance(node, Phrase):
-            return self.phrase(node, candidates)
+            return self.phrase(node, candidates, budget)
         if isinstance(node, Every):
             return np.zeros(self.size), np.ones(self.size, dtype=bool)
         if node is NullQuery or (isinstance(node, (And, Or)) and not node.subqueries):
             return np.zeros(self.size), np.zeros(self.size, dtype=bool)
         if not isinstance(node, (And, Or)):
             raise TypeError(f"no vector evaluation for {type(node).__name__}")
-        parts = [self.evaluate(child, candidates) for child in node.subqueries]
+        parts = [self.evaluate(child, candidates, budget) for child in node.subqueries]
         if isinstance(node, And):
             matches = np.logical_and.reduce([m for _, m in parts])
         else:
@@ -82,7 +86,7 @@ class Vectors:
         scores = np.sum([s for s, _ in parts], axis=0) * matches * node.boost
         return scores, matches
 
-    def phrase(self, phrase: Phrase, candidates) -> tuple[np.ndarray, np.ndarray]:
+    def phrase(self, phrase: Phrase, candidates, budget: Budget | None = None) -> tuple[np.ndarray, np.ndarray]:
         """A phrase, by ``candidates``: UPPER_BOUND ('all its words occur', no score), NOWHERE (no
         match), EVERYWHERE (checked in every section holding its words), or an array of sections to
         check (with all holders when they are few; elsewhere 'all its words occur', no score)."""
@@ -99,7 +103,7 @@ class Vectors:
         holders = np.flatnonzero(words)
         everywhere = candidates is EVERYWHERE or len(holders) <= PHRASE_EXACT
         checked = holders if everywhere else np.intersect1d(candidates, holders)
-        found = self.phrase_checks(phrase, checked)
+        found = self.phrase_checks(phrase, checked, budget)
         words[checked] = False
         for docnum in checked:
             score = found[int(docnum)]
@@ -107,7 +111,8 @@ class Vectors:
                 scores[docnum], words[docnum] = score, True
         return scores, words
 
-    def phrase_checks(self, phrase: Phrase, docnums: np.ndarray) -> dict[int, float | None]:
+    def phrase_checks(self, phrase: Phrase, docnums: np.ndarray,
+                      budget: Budget | None = None) -> dict[int, float | None]:
         """Whoosh's phrase score per section (None: no match), remembered per phrase for later queries."""
         key = ("phrase", repr(phrase))
         with self.lock:
@@ -117,11 +122,12 @@ class Vectors:
                 self.phrases.popitem(last=False)
         missing = [int(n) for n in docnums if int(n) not in known]
         if missing:
-            found = phrase_scores(self.searcher(), phrase, np.asarray(missing))
+            found = phrase_scores(self.searcher(), phrase, np.asarray(missing), budget)
             known.update({n: found.get(n) for n in missing})
         return known
 
-    def score(self, query, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def score(self, query, within: np.ndarray | None = None,
+              budget: Budget | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(scores, matches) of a whole query.
 
         Where phrases only add a bonus (the query matches the same sections with or without
@@ -130,15 +136,15 @@ class Vectors:
         excluded one), it is checked in every section that holds its words.
         """
         if not phrases(query):
-            return self.evaluate(query)
-        first, upper = self.evaluate(query, UPPER_BOUND)
-        if not np.array_equal(upper, self.evaluate(query, NOWHERE)[1]):
-            return self.evaluate(query, EVERYWHERE)
+            return self.evaluate(query, budget=budget)
+        first, upper = self.evaluate(query, UPPER_BOUND, budget)
+        if not np.array_equal(upper, self.evaluate(query, NOWHERE, budget)[1]):
+            return self.evaluate(query, EVERYWHERE, budget)
         eligible = upper if within is None else upper & within
         count = min(PHRASE_CANDIDATES, int(eligible.sum()))
         ranked = np.where(eligible, first, -1.0)
         leading = np.argpartition(-ranked, count - 1)[:count] if count else np.zeros(0, dtype=np.int64)
-        return self.evaluate(query, np.sort(leading[eligible[leading]]))
+        return self.evaluate(query, np.sort(leading[eligible[leading]]), budget)
 
 
 UPPER_BOUND, NOWHERE, EVERYWHERE = None, "nowhere", "everywhere"     # how phrases are evaluated
@@ -166,11 +172,14 @@ def phrases(node) -> list[Phrase]:
     return [p for child in getattr(node, "subqueries", ()) for p in phrases(child)]
 
 
-def phrase_scores(searcher, phrase: Phrase, candidates: np.ndarray) -> dict[int, float]:
+def phrase_scores(searcher, phrase: Phrase, candidates: np.ndarray,
+                  budget: Budget | None = None) -> dict[int, float]:
     """Whoosh's score of a phrase for each candidate section it matches (skipping through postings)."""
     matcher = phrase.matcher(searcher)
     found = {}
-    for docnum in sorted(int(n) for n in candidates):
+    for checked, docnum in enumerate(sorted(int(n) for n in candidates)):
+        if budget is not None and checked % 64 == 0:
+            budget.check()
         if not matcher.is_active():
             break
         if matcher.id() < docnum:
