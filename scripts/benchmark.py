@@ -126,12 +126,22 @@ def peer_rankers(corpus: Path) -> dict[str, Ranker]:
 
 # ---------------------------------------------------------------- ours
 
-ABLATION = (
-    ("no stemming", dict(stemming=False, compounds=False), SearchOptions(False, False, False, False)),
-    ("+ stemming", dict(stemming=True, compounds=False), SearchOptions(True, False, False, False)),
-    ("+ compounds", dict(stemming=True, compounds=True), SearchOptions(True, True, False, False)),
-    ("+ acronyms", dict(stemming=True, compounds=True), SearchOptions(True, True, True, False)),
-    ("+ typos (full)", dict(stemming=True, compounds=True), SearchOptions(True, True, True, True)),
+def mechanisms(*on: str) -> SearchOptions:
+    """Search options with only the named mechanisms switched on."""
+    names = ("stemming", "compounds", "acronyms", "typos", "questions", "thesaurus", "years")
+    return SearchOptions(**{name: name in on for name in names})
+
+
+FULL = ("stemming", "compounds", "acronyms", "typos")
+ABLATION = (       # each row adds one mechanism to the row above it
+    ("no stemming", dict(stemming=False, compounds=False), mechanisms()),
+    ("+ stemming", dict(stemming=True, compounds=False), mechanisms("stemming")),
+    ("+ compounds", dict(stemming=True, compounds=True), mechanisms("stemming", "compounds")),
+    ("+ acronyms", dict(stemming=True, compounds=True), mechanisms("stemming", "compounds", "acronyms")),
+    ("+ typos", dict(stemming=True, compounds=True), mechanisms(*FULL)),
+    ("+ question words", dict(stemming=True, compounds=True), mechanisms(*FULL, "questions")),
+    ("+ thesaurus", dict(stemming=True, compounds=True), mechanisms(*FULL, "questions", "thesaurus")),
+    ("+ years (full)", dict(stemming=True, compounds=True), mechanisms(*FULL, "questions", "thesaurus", "years")),
 )
 
 

@@ -58,7 +58,7 @@ def api_search():
     params = search_args(request.args)
     body = search_dict(get_service().search(**params))
     if params["q"] or params["filters"]:
-        record("log_search", params["q"], params["filters"], body["total"], params["page"])
+        record("log_search", params["q"], params["filters"], body["total"], params["page"], typing=params["typing"])
     return jsonify(body)
 
 

@@ -102,7 +102,9 @@ def schemas() -> dict:
         "results": array(ref("Hit"), maxItems=MAX_PER_PAGE),
         "facets": obj({name: array(ref("FacetValue")) for name in facet_names}),
         "suggestion": {**NULLABLE_STRING, "description": "a 'Bedoelde u ...' query"},
-        "expansions": array(obj({"term": STRING, "means": STRING})),
+        "expansions": array(obj({"term": STRING, "means": STRING,
+                                 "kind": {"type": "string", "enum": ["acronym", "synonym"],
+                                          "description": "an acronym's long form, or a thesaurus synonym"}})),
         "facet_labels": obj({spec.name: {"type": "string", "const": spec.label} for spec in FACETS}),
         "corrected_from": {"type": "string", "description": "the query as typed, when its correction was searched"},
         "total_grouped": {**COUNT, "description": "group=document: how many results the grouped list holds"},
@@ -159,6 +161,10 @@ def search_parameters(facet_values: Callable[[str], list]) -> list[dict]:
          "schema": {"type": "string", "enum": list(GROUPS), "default": GROUPS[0]}},
         {"name": "document", "in": "query", "required": False, "description": "Only this document's sections (its id)",
          "schema": {"type": "string", "maxLength": MAX_DOCUMENT_ID_LENGTH}},
+        {"name": "typing", "in": "query", "required": False,
+         "description": "'1' while the person is still typing (search as you type): the last word is completed "
+                        "as a prefix and never corrected; the query log does not count it as a search",
+         "schema": {"type": "string"}},
     ]
 
 

@@ -44,7 +44,7 @@ def facet_args(args: MultiDict) -> dict[str, list[str]]:
 
 
 def search_args(args: MultiDict, default_per_page: int = DEFAULT_PER_PAGE, default_group: str = "none") -> dict:
-    """q, filters (repeatable facet parameters), page, per_page, sort, group and document from a query string."""
+    """q, filters (repeatable facet parameters), page, per_page, sort, group, document and typing from a query string."""
     document = check_query_length(args.get("document", ""), MAX_DOCUMENT_ID_LENGTH, "Het document")
     return {
         "q": text_arg(args),
@@ -54,4 +54,5 @@ def search_args(args: MultiDict, default_per_page: int = DEFAULT_PER_PAGE, defau
         "sort": clean_text(args.get("sort", "")) or "relevance",
         "group": clean_text(args.get("group", "")) or default_group,
         "document": clean_text(document) or None,
+        "typing": args.get("typing") == "1",        # search as you type: the last word is a prefix
     }

@@ -91,7 +91,7 @@ def search_dict(response: SearchResponse) -> dict:
         "facets": {spec.name: [facet_value_dict(spec.name, item) for item in response.facets[spec.name]]
                    for spec in FACETS},
         "suggestion": response.suggestion,
-        "expansions": [{"term": e.term, "means": e.means} for e in response.expansions],
+        "expansions": [{"term": e.term, "means": e.means, "kind": e.kind} for e in response.expansions],
         "facet_labels": {spec.name: spec.label for spec in FACETS},
     }
     if response.corrected_from:

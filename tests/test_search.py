@@ -42,7 +42,7 @@ def test_linking_s_variant(service):
 
 def test_acronym_expands_to_the_long_form_and_says_so(service):
     response = api_search(service, "RCTM")
-    assert {"term": "RCTM", "means": "Regionaal Controleteam Mensenhandel"} in response["expansions"]
+    assert {"term": "RCTM", "means": "Regionaal Controleteam Mensenhandel", "kind": "acronym"} in response["expansions"]
     found = [" ".join(t.split()) for t in texts(service, response)]
     assert any("Regionaal Controle Team Mensenhandel" in t and "RCTM" not in t for t in found)
 
@@ -54,7 +54,7 @@ def test_acronym_typed_in_lower_case(service):
 
 def test_long_form_finds_the_acronym(service):
     response = api_search(service, "regionaal controleteam mensenhandel")
-    assert response["expansions"] == [{"term": "RCTM", "means": "Regionaal Controleteam Mensenhandel"}]
+    assert response["expansions"] == [{"term": "RCTM", "means": "Regionaal Controleteam Mensenhandel", "kind": "acronym"}]
     found = texts(service, response)
     # a passage that only says "RCTM" is found from the long form
     assert any("Vergroten inzet van het RCTM" in t for t in found)

@@ -16,6 +16,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from ..analysis import Decompounder, surface_words
+from ..dutch_words import DUTCH_WORDS_FILE, write_dutch_words
 from ..schema import COMPLETE_MARKER, LEXICON_FILE, bind_lexicon, build_schema, new_generation_path
 from .cache import CACHE_FILE, IngestCache, fingerprint, ingester_version, load_cache, save_cache
 from .corpus import Limits
@@ -107,7 +108,7 @@ def update_generation(live: Path, target: Path, sections: list[SectionRecord], l
 def link_segments(live: Path, target: Path) -> None:
     """Hard-link the live generation's Whoosh files into an empty directory (copy where links fail)."""
     target.mkdir(parents=True)
-    own = {LEXICON_FILE, COMPLETE_MARKER, CACHE_FILE}
+    own = {LEXICON_FILE, COMPLETE_MARKER, CACHE_FILE, DUTCH_WORDS_FILE}
     for path in live.iterdir():
         if path.is_file() and path.name not in own and not path.name.endswith("LOCK"):
             try:
@@ -117,7 +118,9 @@ def link_segments(live: Path, target: Path) -> None:
 
 
 def write_lexicon(target: Path, lexicon: dict) -> None:
+    """What the search side reads beside the segments: lexicon.json and the Dutch word list."""
     (target / LEXICON_FILE).write_text(json.dumps(lexicon, ensure_ascii=False), encoding="utf-8")
+    write_dutch_words(target)
 
 
 def make_lexicon(done: Ingestion, analysis: dict, old_parts: dict[str, int] | None) -> dict:

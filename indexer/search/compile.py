@@ -1,15 +1,20 @@
 """Compile a parsed query into a Whoosh query, with Dutch expansions.
 
 Each typed word becomes ``Or(stem in title/doc_title/text)`` plus, when they apply, the
-AND of its compound parts (boost 0.8), the AND of its acronym's long-form words (0.9) and
-a typo correction (0.7, only for words the index does not know). The words of a query
-combine as ``Or(any) | And(all)^2 | Phrase(slop 4)^1.5``: all words and proximity first,
-without losing recall.
+AND of its compound parts (boost 0.8; for a compound the index lacks, each part alone too,
+0.3, so parts widen a match and never block it), the AND of its acronym's long-form words
+(0.9), its synonyms from the domain thesaurus (0.6), a typo correction (0.7, only for words
+that are neither in the index nor ordinary Dutch) and, for the last word while it is still
+being typed, the index's words it begins (0.8). The words of a query combine as
+``Or(any) | And(all)^2 | Phrase(slop 4)^1.5``: all words and proximity first, without losing
+recall. Question words ("hoeveel", "welke", "doet") say what is asked, not what about: they
+are left out unless the query holds nothing else; a year ("in 2022") is noted so the search
+can favour that year.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from whoosh.query import And, Every, NullQuery, Phrase, Query, Term
@@ -23,10 +28,16 @@ from ..text_utils import fold
 from .lexicon import Lexicon
 from .parse import Clause, ParsedQuery
 from .results import Expansion
+from .vocabulary import entry_words
 
 TITLE_FIELDS = ("title", "doc_title")
 TITLE_SLOP = 2
 TITLE_PHRASE_BOOST = 1.5
+PART_WEIGHT = 0.3            # one part of a compound the index lacks
+SYNONYM_WEIGHT = 0.6         # a thesaurus synonym, below the word as typed
+PREFIX_WEIGHT = 0.8          # an index word the last, half-typed word begins
+PREFIX_COMPLETIONS = 5
+YEAR = re.compile(r"(19|20)\d\d")
 
 
 @dataclass(frozen=True)
@@ -37,6 +48,9 @@ class SearchOptions:
     compounds: bool = True
     acronyms: bool = True
     typos: bool = True
+    questions: bool = True       # question words do not drive ranking
+    thesaurus: bool = True       # synonyms from the domain thesaurus
+    years: bool = True           # a year in the words favours that year's sections
 
 
 @dataclass
@@ -49,6 +63,7 @@ class CompiledQuery:
     typed: set[str] = field(default_factory=set)        # stems of the words as typed: preferred in snippets
     expansions: list[Expansion] = field(default_factory=list)
     corrections: dict[str, str] = field(default_factory=dict)
+    years: set[int] = field(default_factory=set)         # years written in the query
 
 
 def any_field(term: str, boost: float = 1.0) -> Query:
@@ -63,10 +78,12 @@ class QueryCompiler:
     knows is never treated as a typo.
     """
 
-    def __init__(self, lexicon: Lexicon, indexed: Callable[[str], bool], options: SearchOptions):
+    def __init__(self, lexicon: Lexicon, indexed: Callable[[str], bool], options: SearchOptions,
+                 typing: bool = False):
         self.lexicon = lexicon
         self.indexed = indexed
         self.options = options
+        self.typing = typing          # the query is still being typed: its last word is a prefix
 
     def term(self, word: str) -> str:
         """The indexed form of a typed word (folded, stemmed when stemming is on)."""
@@ -76,7 +93,9 @@ class QueryCompiler:
     def compile(self, parsed: ParsedQuery) -> CompiledQuery:
         """The whole query: OR of its alternatives, exclusions kept apart."""
         built = CompiledQuery(NullQuery)
-        groups = [q for g in parsed.alternatives if (q := self.group_query(g, built)) is not None]
+        last = len(parsed.alternatives) - 1
+        groups = [q for i, g in enumerate(parsed.alternatives)
+                  if (q := self.group_query(g, built, last=i == last)) is not None]
         built.query = groups[0] if len(groups) == 1 else Or(groups) if groups else Every()
         excluded = [q for c in parsed.excluded
                     if (q := (self.phrase_query(c, CompiledQuery(NullQuery)) if c.phrase
@@ -85,15 +104,25 @@ class QueryCompiler:
         built.excluded = Or(excluded) if excluded else None
         return built
 
-    def group_query(self, group: list[Clause], built: CompiledQuery) -> Query | None:
-        """An AND-ish conjunction: any clause matches, all clauses and the phrase rank higher."""
+    def is_question_word(self, word: str) -> bool:
+        return self.options.questions and fold(word) in self.lexicon.question_words
+
+    def group_query(self, group: list[Clause], built: CompiledQuery, last: bool = False) -> Query | None:
+        """An AND-ish conjunction: any clause matches, all clauses and the phrase rank higher.
+
+        ``last``: the query's last group, whose last word may still be being typed."""
         parts = []
         plain_words = []
+        asked = [c for c in group if not c.phrase and self.is_question_word(c.words[0])]
+        if len(asked) == len(group):        # nothing but question words: they are what was asked
+            asked = []
         for clause in group:
+            if clause in asked:
+                continue
             if clause.phrase:
                 q = self.phrase_query(clause, built)
             else:
-                q = self.word_query(clause.words[0], built)
+                q = self.word_query(clause.words[0], built, prefix=last and self.typing and clause is group[-1])
                 if q is not None:
                     plain_words.append(clause.words[0])
             if q is not None:
@@ -115,23 +144,32 @@ class QueryCompiler:
             combined += [Phrase(field, stems, slop=TITLE_SLOP, boost=TITLE_PHRASE_BOOST) for field in TITLE_FIELDS]
         return Or(combined)
 
-    def word_query(self, word: str, built: CompiledQuery) -> Query | None:
-        """One typed word across the fields, with compound, acronym and typo expansions."""
+    def word_query(self, word: str, built: CompiledQuery, prefix: bool = False) -> Query | None:
+        """One typed word across the fields, with compound, acronym, synonym and typo expansions.
+
+        ``prefix``: the word is still being typed; it is completed, never corrected."""
         if is_stop_word(word):
             return None
         folded = fold(word).split("'")[0]
         base = self.term(word)
         built.highlight.add(base)
         built.typed.add(base)
+        if self.options.years and YEAR.fullmatch(folded):
+            built.years.add(int(folded))
         alternatives: list[Query] = [any_field(base)]
         parts = self.lexicon.decompounder.split(folded) if self.options.compounds else ()
         if parts:
             stems = [self.term(p) for p in parts]
             built.highlight.update(stems)
             alternatives.append(And([any_field(s) for s in stems], boost=0.8))
+            if not self.indexed(base):      # a compound the index lacks: any of its parts may match
+                alternatives += [any_field(s, boost=PART_WEIGHT) for s in dict.fromkeys(stems)]
         if expanded := self.acronym_query(word, folded, built):
             alternatives.append(expanded)
-        if self.options.typos and not parts and folded.isalpha() and folded not in self.lexicon.words \
+        alternatives += self.synonym_queries(word, folded, built)
+        if prefix:
+            alternatives += self.completion_queries(folded, built)
+        elif self.options.typos and not parts and folded.isalpha() and not self.lexicon.known(folded) \
                 and not self.indexed(base):
             correction = self.lexicon.correction(folded)
             if correction:
@@ -140,6 +178,30 @@ class QueryCompiler:
                 built.highlight.add(corrected)
                 alternatives.append(any_field(corrected, boost=0.7))
         return alternatives[0] if len(alternatives) == 1 else Or(alternatives)
+
+    def synonym_queries(self, word: str, folded: str, built: CompiledQuery) -> list[Query]:
+        """The word's synonyms from the domain thesaurus that the index holds, below the word's weight."""
+        if not self.options.thesaurus:
+            return []
+        queries = []
+        for entry in self.lexicon.thesaurus.get(stem(folded), ()):
+            stems = [self.term(w) for w in entry_words(entry) if not is_stop_word(w)]
+            if not stems or not all(self.indexed(s) for s in stems):
+                continue
+            built.expansions.append(Expansion(word, entry, "synonym"))
+            built.highlight.update(stems)
+            queries.append(any_field(stems[0], SYNONYM_WEIGHT) if len(stems) == 1
+                           else And([any_field(s) for s in stems], boost=SYNONYM_WEIGHT))
+        return queries
+
+    def completion_queries(self, folded: str, built: CompiledQuery) -> list[Query]:
+        """The index's most frequent words that a half-typed word begins ('ondermij' -> 'ondermijning')."""
+        if len(folded) < 3 or folded in self.lexicon.words:
+            return []
+        completions = self.lexicon.words_with_prefix(folded, PREFIX_COMPLETIONS)
+        stems = list(dict.fromkeys(self.term(c) for c in completions))
+        built.highlight.update(stems)
+        return [any_field(s, PREFIX_WEIGHT) for s in stems]
 
     def acronym_query(self, word: str, folded: str, built: CompiledQuery) -> Query | None:
         """The AND of an acronym's long-form words, for 'RCTM' as typed or a short lower-case 'rctm'."""
@@ -152,8 +214,8 @@ class QueryCompiler:
         if not words:
             return None
         built.expansions.append(Expansion(acronym, long_form))
-        literal = QueryCompiler(self.lexicon, self.indexed,
-                                SearchOptions(self.options.stemming, self.options.compounds, False, False))
+        literal = QueryCompiler(self.lexicon, self.indexed, replace(self.options, acronyms=False, typos=False,
+                                                                     thesaurus=False, years=False))
         sub = [q for w in words if (q := literal.word_query(w, CompiledQuery(Every()))) is not None]
         built.highlight.update(self.term(w) for w in words)
         return And(sub, boost=0.9)

@@ -18,6 +18,7 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
+from ..dutch_words import DutchWords
 from ..facets import FACETS, FACETS_BY_NAME
 from ..schema import LEXICON_FILE, TEXT_FIELDS
 from .facet_counts import FacetColumn
@@ -89,7 +90,7 @@ class Generation:
         self._searchers: list = []
         self._searchers_lock = threading.Lock()
         weakref.finalize(self, close_all, self._searchers)
-        self.lexicon = Lexicon(lexicon)
+        self.lexicon = Lexicon(lexicon, DutchWords.load(Path(path)))
         self.highlighter = Highlighter(self.lexicon.decompounder)
         reader = self.searcher().reader()
         # an incrementally built generation keeps deleted sections in shared segments: skip them

@@ -8,7 +8,9 @@ import threading
 import numpy as np
 
 from ..analysis import Decompounder
+from ..dutch_words import DutchWords
 from ..text_utils import fold
+from .vocabulary import load_question_words, load_thesaurus
 
 CORRECTION_CACHE = 4096
 
@@ -66,8 +68,11 @@ class Lexicon:
     Its caches belong to the instance, so they are freed with the generation that owns it.
     """
 
-    def __init__(self, data: dict):
+    def __init__(self, data: dict, dutch: DutchWords | None = None):
         self.words: dict[str, int] = data.get("words", {})
+        self.dutch = dutch or DutchWords()                    # general Dutch words: never 'corrected'
+        self.thesaurus = load_thesaurus()
+        self.question_words = load_question_words()
         self.decompounder = Decompounder(data.get("parts", {}))
         self.acronyms: dict[str, str] = data.get("acronyms", {})
         self.acronyms_folded = {k.lower(): k for k in self.acronyms}
@@ -105,6 +110,20 @@ class Lexicon:
                     best = key
         return best[2] if best else None
 
+    def known(self, word: str) -> bool:
+        """A word of the corpus or of the general Dutch word list (folded)."""
+        return word in self.words or word in self.dutch
+
+    def words_with_prefix(self, prefix: str, limit: int) -> list[str]:
+        """The corpus's most frequent words that start with a folded prefix."""
+        start = bisect.bisect_left(self.sorted_words, prefix)
+        found = []
+        for word in self.sorted_words[start:start + 2000]:
+            if not word.startswith(prefix):
+                break
+            found.append(word)
+        return sorted(found, key=lambda w: -self.words[w])[:limit]
+
     def completions(self, prefix: str, limit: int = 8) -> list[str]:
         """Section titles and words starting with a prefix, best first."""
         folded = fold(prefix).strip()
@@ -112,13 +131,7 @@ class Lexicon:
             return []
         titles = [t for t in self.titles if fold(t).startswith(folded)]
         titles += [t for t in self.titles if f" {folded}" in fold(t) and t not in titles]
-        start = bisect.bisect_left(self.sorted_words, folded)
-        words = []
-        for word in self.sorted_words[start:start + 2000]:
-            if not word.startswith(folded):
-                break
-            words.append(word)
-        words.sort(key=lambda w: -self.words[w])
+        words = self.words_with_prefix(folded, 2000)
         out: list[str] = []
         for item in titles[:4] + words:
             if item.lower() not in {o.lower() for o in out}:

@@ -17,10 +17,11 @@ class MarkedText:
 
 @dataclass(frozen=True)
 class Expansion:
-    """A query word read as something more: an acronym and its long form."""
+    """A query word read as something more: an acronym and its long form, or a word and a synonym."""
 
     term: str
     means: str
+    kind: str = "acronym"          # "acronym" or "synonym" (from the domain thesaurus)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from .results import Hit, SearchResponse, SectionView, Sibling
 
 
 RETRY_SECONDS = 5.0           # how often a broken index path is looked at again
+YEAR_BOOST = 1.5              # a section of a year written in the query
 
 
 class SearchService:
@@ -119,20 +120,22 @@ class SearchService:
 
     def search(self, q: str = "", filters: dict[str, list] | None = None, page: int = 1, per_page: int = 10,
                sort: str = "relevance", options: SearchOptions | None = None, group: str = "none",
-               document: str | None = None) -> SearchResponse:
+               document: str | None = None, typing: bool = False) -> SearchResponse:
         """Search the current generation; raises SearchError (Dutch) for bad parameters.
 
         ``group="document"`` lists at most SECTIONS_PER_DOCUMENT sections of one document (the
-        last one listed says how many more match); ``document`` keeps one document's sections.
+        last one listed says how many more match); ``document`` keeps one document's sections;
+        ``typing``: the query is still being typed (search as you type), so its last word is a
+        prefix to complete, never a word to correct.
         """
         generation = self.refresh()
         options = options or SearchOptions(**generation.lexicon.analysis)
         request = validate(q, filters or {}, page, per_page, sort, generation.facet_values, group, document)
         if request.page != 1:
-            return Search(generation, options).run(request)
+            return Search(generation, options, typing).run(request)
         key = (request.q, tuple(sorted((k, tuple(v)) for k, v in request.filters.items())), request.per_page,
-               request.sort, request.group, request.document, options)
-        return generation.first_pages.get(key, lambda: Search(generation, options).run(request))
+               request.sort, request.group, request.document, typing, options)
+        return generation.first_pages.get(key, lambda: Search(generation, options, typing).run(request))
 
     def section_text(self, section_id: str) -> str:
         """The full normalised text of a section (for evaluation; no highlighting or siblings)."""
@@ -162,9 +165,10 @@ class SearchService:
 class Search:
     """One search over one generation: run the query, correct it if need be, filter, page, count."""
 
-    def __init__(self, generation: Generation, options: SearchOptions):
+    def __init__(self, generation: Generation, options: SearchOptions, typing: bool = False):
         self.generation = generation
         self.options = options
+        self.typing = typing
         self.budget = Budget()
 
     def run(self, request: SearchRequest) -> SearchResponse:
@@ -230,11 +234,14 @@ class Search:
         live = self.generation.live
         if parsed.is_empty and not parsed.excluded:
             return CompiledQuery(Every()), np.zeros(len(live)), live.copy()
-        built = QueryCompiler(self.generation.lexicon, self.generation.indexed, options).compile(parsed)
+        compiler = QueryCompiler(self.generation.lexicon, self.generation.indexed, options, self.typing)
+        built = compiler.compile(parsed)
         if built.excluded is not None:
             live = live & ~self.generation.vectors.score(built.excluded, budget=self.budget)[1]
         shown = live & filter_mask(self.generation.columns, filters or {}, len(live))
         scores, matches = self.generation.vectors.score(built.query, within=shown, budget=self.budget)
+        if built.years:      # "terugblik 2021": that year's sections first, the others still found
+            scores = scores * np.where(self.generation.columns["year"].mask(sorted(built.years)), YEAR_BOOST, 1.0)
         return built, scores, matches & live
 
 

@@ -1,0 +1,178 @@
+"""How professionals type: ordinary Dutch is never 'corrected', a half-typed word is completed,
+question words do not drive ranking, the domain thesaurus widens a word, a compound the index
+lacks is found by its parts, and a year written in the query favours that year's sections.
+
+A small purpose-built corpus (a real index on disk) makes each mechanism visible; the seed
+index checks the same on real reports."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from indexer.ingest.build import build_index
+from indexer.search import SearchService
+from indexer.search.compile import SearchOptions
+from indexer.search.vocabulary import load_thesaurus
+
+from .conftest import SHARED
+
+DOCUMENTS = {
+    "jaarverslag-2021.txt": "Jaarverslag 2021\n\nTerugblik op de aanpak van woninginbraak in de regio. De partners "
+                            "werkten samen aan preventie in wijken waar inbraken vaak voorkwamen, met voorlichting en "
+                            "extra surveillance door politie en gemeenten.\n",
+    "jaarverslag-2023.txt": "Jaarverslag 2023\n\nTerugblik op de aanpak van woninginbraak in het hele werkgebied. Het "
+                            "programma richtte zich op buurtpreventie en op het delen van informatie tussen wijkteams, "
+                            "verzekeraars en de politie.\n",
+    "factsheet.txt": "Factsheet babbeltrucs\n\nSenioren worden aan de deur benaderd door mensen die zich voordoen als "
+                     "monteur. De factsheet helpt wijkteams om signalen te herkennen en bewoners te waarschuwen, samen "
+                     "met de wijkagent en de thuiszorg.\n",
+    "handreiking.txt": "Handreiking veiligheid aan de deur\n\nOuderen krijgen vaker te maken met criminaliteit aan de "
+                       "deur. Deze handreiking beschrijft hoe gemeenten voorlichting geven en welke partners daarbij "
+                       "helpen, van de wijkagent tot de thuiszorg.\n",
+    "bemiddeling.txt": "Buurtbemiddeling\n\nAls buren ruzie krijgen over geluid of de schutting, helpt "
+                       "buurtbemiddeling. Vrijwilligers praten met beide partijen en zoeken samen een oplossing "
+                       "voordat de ruzie uit de hand loopt.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory) -> SearchService:
+    corpus = tmp_path_factory.mktemp("understanding") / "corpus"
+    corpus.mkdir()
+    for name, text in DOCUMENTS.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    build_index(corpus, corpus.parent / "index")
+    service = SearchService(corpus.parent / "index")
+    yield service
+    service.close()
+
+
+def documents(response) -> list[str]:
+    return [hit.doc_id.split("-txt")[0] for hit in response.hits]
+
+
+# ------------------------------------------------------------------ corrections
+
+@pytest.mark.parametrize("q", [
+    "hoeveel geld ging naar cybercrime in 2024", "wat doet het RIEC", "huisbezoeken anderen babbeltrucs",
+    "protesten en rellen", "vals",
+])
+def test_ordinary_dutch_is_never_corrected(service, q):
+    response = service.search(q)
+    assert response.suggestion is None and response.corrected_from is None and response.query == q
+
+
+def test_a_real_typo_is_still_corrected_and_other_words_stay_as_typed(service):
+    response = service.search("Hoeveel woonoverlat")
+    # nothing matches as typed, so the correction is searched and the response says so
+    assert response.corrected_from == "Hoeveel woonoverlat" and response.query == "Hoeveel woonoverlast"
+    response = service.search("Beleid woonoverlat")
+    assert response.suggestion == "Beleid woonoverlast"
+
+
+def test_a_word_still_being_typed_is_completed_not_corrected(service):
+    typing = service.search("ondermij", typing=True)
+    assert typing.suggestion is None and typing.corrected_from is None and typing.query == "ondermij"
+    assert typing.total > 0
+    assert "ondermijn" in service.section_text(typing.hits[0].id).lower()
+
+
+def test_only_the_last_word_is_a_prefix(service):
+    # the earlier word is complete: a typo there is still corrected
+    response = service.search("woonoverlat ondermij", typing=True)
+    assert response.suggestion == "woonoverlast ondermij" or response.corrected_from == "woonoverlat ondermij"
+
+
+def dev_queries() -> list[str]:
+    names = ("queries.dev.json", "queries.natural.dev.json")
+    return [q["q"] for name in names for q in json.loads((SHARED / "eval" / name).read_text(encoding="utf-8"))]
+
+
+def test_no_dev_query_gets_a_did_you_mean(service):
+    assert [q for q in dev_queries() if service.search(q).suggestion] == []
+
+
+# ------------------------------------------------------------------ question words
+
+def test_question_words_do_not_drive_ranking(small):
+    asked = small.search("wat doet de wijkagent")
+    plain = small.search("wijkagent")
+    assert documents(asked) == documents(plain) and asked.total == plain.total
+
+
+def test_question_words_alone_are_still_searched(small):
+    assert small.search("welke").total >= 0          # nothing else to go on: no crash, no empty query
+
+
+def test_without_the_mechanism_question_words_count(small):
+    # the switch that scripts/eval's ablation uses really switches something
+    on = small.search("welke wijkagent", options=SearchOptions())
+    off = small.search("welke wijkagent", options=SearchOptions(questions=False))
+    assert documents(on) == documents(small.search("wijkagent"))
+    assert off.total >= on.total
+
+
+# ------------------------------------------------------------------ thesaurus
+
+def test_a_synonym_finds_what_the_word_does_not_and_says_so(small):
+    response = small.search("ouderen")
+    assert set(documents(response)) == {"handreiking", "factsheet"}
+    assert ("ouderen", "senioren", "synonym") in [(e.term, e.means, e.kind) for e in response.expansions]
+
+
+def test_the_typed_word_outranks_its_synonym(small):
+    assert documents(small.search("ouderen"))[0] == "handreiking"
+    assert documents(small.search("senioren"))[0] == "factsheet"
+
+
+def test_thesaurus_off_finds_only_the_word(small):
+    assert documents(small.search("ouderen", options=SearchOptions(thesaurus=False))) == ["handreiking"]
+
+
+def test_thesaurus_file_is_data_staff_can_edit(tmp_path):
+    path = tmp_path / "thesaurus.toml"
+    path.write_text('groups = [["Buurtruzie", "burenconflict", "burenconflicten"], ["hangjongeren", "jeugdgroepen"]]\n',
+                    encoding="utf-8")
+    thesaurus = load_thesaurus(path)
+    assert thesaurus["buurtruzie"] == ["burenconflict"]      # folded and stemmed; one entry per stem
+    assert thesaurus["hangjonger"] == ["jeugdgroepen"]
+    path.write_text('groups = "geen lijst"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="thesaurus.toml"):
+        load_thesaurus(path)
+
+
+def test_the_shipped_thesaurus_loads(service):
+    assert len(service.lexicon.thesaurus) > 50
+
+
+def test_api_lists_synonyms_with_their_kind(client):
+    body = client.get("/api/search?q=ouderen").get_json()
+    kinds = {e["kind"] for e in body["expansions"]}
+    assert kinds <= {"acronym", "synonym"} and "synonym" in kinds
+
+
+# ------------------------------------------------------------------ compounds and years
+
+def test_a_compound_the_index_lacks_is_found_by_its_parts(small):
+    response = small.search("burenruzies")
+    assert documents(response) == ["bemiddeling"]
+
+
+def test_a_known_compound_is_not_widened_to_its_parts(small):
+    # 'buurtbemiddeling' is in the index: 'buurt' alone does not make every section with 'buurt' match
+    assert documents(small.search("buurtbemiddeling")) == ["bemiddeling"]
+
+
+@pytest.mark.parametrize("year, first", [("2021", "jaarverslag-2021"), ("2023", "jaarverslag-2023")])
+def test_a_year_in_the_words_favours_that_years_sections(small, year, first):
+    response = small.search(f"terugblik woninginbraak {year}")
+    assert documents(response)[0] == first
+    assert len(response.hits) == 2                    # the other year is still found
+
+
+def test_years_off_is_a_plain_word(small):
+    off = small.search("terugblik woninginbraak 2023", options=SearchOptions(years=False))
+    assert documents(off)[0] == "jaarverslag-2021" or documents(off)[0] == "jaarverslag-2023"
+    assert {h.year for h in off.hits} == {2021, 2023}
