@@ -91,7 +91,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.help_settings:
         print(settings_help())
         return 0
-    from waitress import serve
+    from .server import serve
 
     from indexer.search import IndexMissing
 

@@ -2,12 +2,14 @@
 
 Run by staff from a shell, and by the publish hook as a child process that reports into a
 job file. Progress goes to a terminal as a bar, to a log as plain lines, and to the job
-file as figures. Exit codes: 0 done, 1 refused (another build, or too much would be lost)
-or the manifest is broken, 2 bad arguments; a bug raises, so the exit code is not 0.
+file as figures. Exit codes: 0 done, 1 refused (another build, or too much would be lost),
+the manifest is broken or the disk is full (the live index stays as it was), 2 bad arguments;
+a bug raises, so the exit code is not 0.
 """
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 from contextlib import contextmanager
 import sys
@@ -17,6 +19,8 @@ from pathlib import Path
 from .jobs import JobFile
 
 PLAIN_EVERY_SECONDS = 5.0
+# a full disk, a full quota, or a file-size limit (RLIMIT_FSIZE): no bug, the machine needs room
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 
 class Progress:
@@ -59,8 +63,16 @@ def run_reindex(args: argparse.Namespace) -> int:
             job.update(state="geweigerd", error=str(exc))
         return 1
     except BaseException as exc:
+        full = disk_full(exc)
         if job:
-            job.update(state="mislukt", error=f"{type(exc).__name__}: {exc}")
+            try:
+                job.update(state="mislukt", error=full or f"{type(exc).__name__}: {exc}")
+            except OSError:
+                if not full:        # on a full disk the job file may not be writable either; the
+                    raise           # server then reports the job as stopped unexpectedly
+        if full:
+            print(f"error: {full}", file=sys.stderr)
+            return 1
         raise
     outcome = {"added": report.added, "changed": report.changed, "removed": report.removed,
                "skipped": [list(item) for item in report.skipped], "documents": report.documents,
@@ -69,6 +81,16 @@ def run_reindex(args: argparse.Namespace) -> int:
         job.update(state="klaar", phase="klaar", crawl=crawl_summary, **outcome)
     print_outcome(outcome, crawl_summary)
     return 0
+
+
+def disk_full(exc: BaseException) -> str | None:
+    """The Dutch message for a reindex stopped by a full disk (or a file-size limit), else None."""
+    if not (isinstance(exc, OSError) and exc.errno in DISK_FULL):
+        return None
+    what = "een bestand werd groter dan toegestaan" if exc.errno == errno.EFBIG else "de schijf is vol"
+    where = f" bij het schrijven van {exc.filename}" if exc.filename else ""
+    return (f"{what}{where} ({exc.strerror}): de indexering is afgebroken en de vorige index "
+            f"blijft in gebruik. Maak ruimte vrij en start de indexering opnieuw.")
 
 
 class Refusal(Exception):

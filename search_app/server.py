@@ -6,15 +6,35 @@ GIL). The parent binds the socket, forks ``workers`` children that each build th
 kernel hands each new connection to one of them. A child that dies is replaced; SIGTERM or
 SIGINT stops them all. (A pre-fork model like gunicorn's, kept to waitress, which already
 serves the app and takes the channel and connection limits.)
+
+Requests waitress refuses itself, before Flask sees them (headers too large, a body over
+``max_request_body_size``, a malformed request line or header, broken chunked encoding, an
+unknown Transfer-Encoding), get a Dutch answer too: JSON ``{"error": ...}`` on an /api path,
+short Dutch plain text elsewhere, with the same "nothing may run" headers as our other
+non-page answers. waitress builds those answers in the task its channel picks for a request
+that carries a parse error (``HTTPChannel.error_task_class``); a channel subclass naming our
+own task, set as the server's ``channel_class``, is the one hook that changes only those
+answers. (Patching waitress's ``Error.to_response`` would work too, but changes a library
+class for the whole process.) ``tests/test_server.py`` checks every case over a raw socket,
+so a waitress upgrade that moves the hook fails a test instead of going English again.
 """
 from __future__ import annotations
 
+import json
+import logging
 import os
 import signal
 import socket
 import sys
 import time
 from typing import Callable
+
+from waitress.channel import HTTPChannel
+from waitress.server import create_server
+from waitress.task import ErrorTask
+from waitress.utilities import RequestEntityTooLarge, RequestHeaderFieldsTooLarge, ServerNotImplemented
+
+from .security import OTHER_POLICY, REFERRER_POLICY
 
 RESTART_PAUSE = 1.0            # seconds between replacing a child that died, so a crash loop does not spin
 
@@ -73,9 +93,80 @@ def spawn(make_app: Callable[[], object], sock: socket.socket, waitress_options:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     code = 1
     try:
-        from waitress import serve
-
         serve(make_app(), sockets=[sock], **waitress_options)
         code = 0
     finally:
         os._exit(code)
+
+
+# ---------------------------------------------------------------- waitress's own errors, in Dutch
+
+def dutch_error(error, max_body: int) -> str:
+    """The Dutch message for an error waitress found while reading a request."""
+    if isinstance(error, RequestHeaderFieldsTooLarge):
+        return "De headers van het verzoek zijn te groot."
+    if isinstance(error, RequestEntityTooLarge):
+        return f"Het verzoek is te groot: de server neemt hoogstens {max_body} bytes aan."
+    if isinstance(error, ServerNotImplemented):
+        return "Deze Transfer-Encoding wordt niet ondersteund."
+    if error.code == 400:
+        if "chunk" in str(error.body).lower():
+            return "Ongeldig verzoek: de chunked-codering van de body klopt niet."
+        return "Ongeldig verzoek: de server kon de verzoekregel of de headers niet lezen."
+    return "Er ging aan onze kant iets mis. Probeer het later opnieuw."
+
+
+def request_path(request) -> str:
+    """The path of a request waitress refused, as far as it got ('' when unknown): the parsed
+    path, else the one in the request line it read (a bad header line stops the parse after
+    that line), else the one at the start of what it received (headers too large: waitress
+    parses a stand-in request line then)."""
+    if isinstance(request.error, RequestHeaderFieldsTooLarge):
+        line = bytes(request.header_plus or b"").lstrip().split(b"\r\n", 1)[0]
+    else:
+        path = getattr(request, "path", None)
+        if isinstance(path, str):
+            return path
+        line = bytes(getattr(request, "first_line", b"") or b"")
+    parts = line.split(b" ")
+    if len(parts) >= 2 and parts[1].startswith(b"/"):
+        return parts[1].split(b"?", 1)[0].decode("latin-1")
+    return ""
+
+
+class DutchErrorTask(ErrorTask):
+    """waitress's error answer (status and closing the connection kept), with a Dutch body:
+    JSON on /api paths, plain text elsewhere."""
+
+    def execute(self):
+        error = self.request.error
+        message = dutch_error(error, self.channel.adj.max_request_body_size)
+        if request_path(self.request).startswith("/api/"):
+            body = json.dumps({"error": message}, ensure_ascii=False).encode("utf-8")
+            content_type = "application/json"
+        else:
+            body = (message + "\n").encode("utf-8")
+            content_type = "text/plain; charset=utf-8"
+        self.status = f"{error.code} {error.reason}"
+        self.response_headers.extend([
+            ("Content-Type", content_type), ("X-Content-Type-Options", "nosniff"),
+            ("Content-Security-Policy", OTHER_POLICY), ("X-Frame-Options", "DENY"),
+            ("Referrer-Policy", REFERRER_POLICY)])
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
+
+
+class DutchErrorChannel(HTTPChannel):
+    error_task_class = DutchErrorTask
+
+
+def serve(app, **waitress_options) -> None:
+    """waitress.serve, with Dutch answers to the requests waitress refuses itself."""
+    logging.basicConfig()
+    server = create_server(app, **waitress_options)
+    if not hasattr(server, "channel_class"):       # several sockets: a MultiSocketServer of servers
+        raise RuntimeError("kennisbank serve listens on one socket per process")
+    server.channel_class = DutchErrorChannel
+    server.print_listen("Serving on http://{}:{}")
+    server.run()

@@ -156,6 +156,8 @@ class FixtureSite:
             return Answer(302, headers={"Location": "http://example.invalid/pagina"})
         if path == "/naar-intern.html":
             return Answer(302, headers={"Location": f"{self.base}/intern/geheim.html"})
+        if path == "/naar-metadata.html":                          # linked from no page
+            return Answer(302, headers={"Location": "http://169.254.169.254/latest/meta-data/"})
         if path == "/niet-indexeren.html":
             return html(b'<html><head><meta name="robots" content="noindex"></head><body>Concept</body></html>')
         if path in ("/over.html", "/alleen-in-sitemap.html", "/nieuw.html", "/etag.html", "/intern/geheim.html",

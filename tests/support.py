@@ -36,12 +36,13 @@ def wait_for_port(port: int, timeout: float = 30) -> None:
 class ServerProcess:
     """`kennisbank serve --index INDEX` in a child process; ``url`` once it listens."""
 
-    def __init__(self, index: Path, cors: str = "", env: dict | None = None):
+    def __init__(self, index: Path, cors: str = "", env: dict | None = None, workers: int | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "KENNISBANK_CORS_ORIGINS": cors, **(env or {})}
+        more = ["--workers", str(workers)] if workers else []      # default: the command's (cores, at most 4)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "search_app.cli", "serve", "--index", str(index), "--port", str(self.port)],
+            [sys.executable, "-m", "search_app.cli", "serve", "--index", str(index), "--port", str(self.port), *more],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=PROJECT_ROOT,
         )
         try:

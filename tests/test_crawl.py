@@ -2,6 +2,7 @@
 the corpus, what is skipped and why, what a second crawl costs, and that the index finds it."""
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from indexer.ingest.build import build_index
 from indexer.ingest.corpus import CRAWL_STATE_FILE, scan_corpus
 from indexer.ingest.crawl import CrawlError, CrawlPolicy, crawl, crawled_urls
+from indexer.ingest.crawl.fetch import Fetcher, FetchFailed
 from indexer.ingest.crawl.guard import url_refusal
 from indexer.ingest.crawl.state import crawl_lock
 from indexer.ingest.crawl.storage import corpus_name
@@ -222,6 +224,74 @@ def test_blocking_private_networks_refuses_loopback_before_any_request(site, tmp
                 "http://10.0.0.1/", "http://[::1]/"):
         assert "intern netwerkadres" in url_refusal(url, True), url
     assert url_refusal("file:///etc/passwd", False) == "geen http(s)-adres (file)"
+
+
+PUBLIC_ADDRESS = "93.184.216.34"
+
+
+def rebinding_dns(monkeypatch, name: str) -> list[str]:
+    """DNS for ``name`` as a rebinding attacker runs it: the guard's own lookup (in
+    private_network_refusal) hears a public address, every other lookup (the one made to
+    connect) hears 127.0.0.1, where the fixture site listens. Patching socket.getaddrinfo
+    stands in for a DNS server (DNS is not ours); returns the answers given, in order."""
+    real = socket.getaddrinfo
+    answers: list[str] = []
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host != name:
+            return real(host, port, *args, **kwargs)
+        frame, by_guard = sys._getframe(1), False
+        while frame and not by_guard:
+            by_guard, frame = frame.f_code.co_name == "private_network_refusal", frame.f_back
+        answers.append(PUBLIC_ADDRESS if by_guard else "127.0.0.1")
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (answers[-1], int(port)))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return answers
+
+
+def test_dns_rebinding_is_refused_where_the_connection_is_made(site, tmp_path, monkeypatch):
+    import requests
+
+    answers = rebinding_dns(monkeypatch, "rebind.example")
+    base = "http://rebind.example:" + site.url().rsplit(":", 1)[1].strip("/")
+    refused = "host rebind.example wijst naar een intern netwerkadres (127.0.0.1); dat is geblokkeerd"
+    # the attack: the guard's lookup passes, and a plain connection lands on the local site
+    assert url_refusal(base + "/over.html", True) is None
+    assert requests.get(base + "/over.html", timeout=10).status_code == 200
+    assert [hit.path for hit in site.hits] == ["/over.html"]
+    site.hits.clear()
+
+    policy = CrawlPolicy(delay_seconds=0, timeout_seconds=10, block_private_networks=True)
+    fetcher = Fetcher(policy)
+    with pytest.raises(FetchFailed) as failed:
+        fetcher.get(base + "/over.html", lambda url: url_refusal(url, True))
+    fetcher.close()
+    assert str(failed.value) == refused
+    report = crawl([base + "/"], tmp_path / "c", policy=policy, only_urls=[base + "/over.html"])
+    [(url, reason)] = report.skipped
+    assert url == base + "/over.html" and reason == "robots.txt niet op te halen: " + refused
+    assert report.added == [] and site.hits == []           # the local site never got a request
+    assert answers.count(PUBLIC_ADDRESS) >= 2 and "127.0.0.1" in answers
+
+
+def test_a_redirect_into_a_private_network_is_refused_before_it_is_requested(site):
+    """Every address here is loopback, so the test's check lets the first URL through and applies
+    the private-network guard to the redirect hops, as a crawl does to every hop."""
+    start = site.url("/naar-intern.html")
+    fetcher = Fetcher(CrawlPolicy(delay_seconds=0, timeout_seconds=10))
+    try:
+        for path, hop in (("/naar-intern.html", site.url("/intern/geheim.html")),
+                          ("/naar-metadata.html", "http://169.254.169.254/latest/meta-data/")):
+            start = site.url(path)
+            with pytest.raises(FetchFailed) as failed:
+                fetcher.get(start, lambda url: None if url == start else url_refusal(url, True))
+            host = hop.split("/")[2].split(":")[0]
+            assert str(failed.value) == (f"doorverwezen naar {hop}: host {host} wijst naar een intern "
+                                         f"netwerkadres ({host}); dat is geblokkeerd")
+    finally:
+        fetcher.close()
+    assert [hit.path for hit in site.hits] == ["/naar-intern.html", "/naar-metadata.html"]
 
 
 @pytest.mark.parametrize("policy_delay, robots_delay", [(0.3, None), (0, 0.4)], ids=["policy", "crawl-delay"])

@@ -8,7 +8,8 @@ hash: a second crawl asks "changed since?" and mostly hears 304.
 Polite: only the allowed hosts, robots.txt obeyed (Crawl-delay too), a pause between two
 requests to a host, conditional requests, capped responses. Safe to point at the web from a
 publish hook: ``block_private_networks`` refuses every URL (and redirect hop) that resolves to
-an internal address. A temporarily broken server never removes documents: only a 404 or 410
+an internal address, and checks again the address each connection goes to (guard.py: no DNS
+rebinding). A temporarily broken server never removes documents: only a 404 or 410
 (or a ``remove_urls`` entry) does.
 
     report = crawl(["https://www.example.nl/"], Path("corpus"), policy=CrawlPolicy(max_pages=200))

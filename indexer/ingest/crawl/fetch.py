@@ -16,6 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from .guard import AddressRefused, PublicAddressesOnly
 from .links import normalise_url
 from .policy import CrawlPolicy
 
@@ -59,6 +60,9 @@ class Fetcher:
         self.policy = policy
         self.session = requests.Session()
         self.session.headers["User-Agent"] = policy.user_agent
+        if policy.block_private_networks:        # checked again where the connection is made (guard.py)
+            for scheme in ("http://", "https://"):
+                self.session.mount(scheme, PublicAddressesOnly())
         self.last_request: dict[str, float] = {}
         self.delays: dict[str, float] = {}
         self.requests = 0
@@ -126,6 +130,8 @@ class Fetcher:
         try:
             return self.session.get(url, headers=headers, stream=True, allow_redirects=False,
                                     timeout=(timeout, timeout))
+        except AddressRefused as exc:
+            raise FetchFailed(str(exc)) from None
         except requests.Timeout:
             raise FetchFailed(f"geen antwoord binnen {timeout:g} s", unreachable=True) from None
         except requests.RequestException as exc:
