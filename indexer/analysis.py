@@ -31,6 +31,7 @@ NOT_PARTS = frozenset({"heid", "heden", "lijk", "lijke", "schap", "baar", "loos"
 LINKS = ("", "s", "e", "en")          # Dutch linking morphemes between compound parts
 MIN_COMPOUND = 9
 MIN_PART = 4
+PART_WEIGHT = 0.5       # a compound's part, as indexed, weighs this much of a word written on its own
 SPLIT_CACHE = 100_000
 
 _stemmer = DutchStemmer()
@@ -178,11 +179,12 @@ class CompoundFilter(Filter):
             parts = self.decompounder.split(t.text) if self.decompounder else ()
             yield t
             if parts:
-                whole = t.text
+                whole, boost = t.text, t.boost
+                t.boost = boost * PART_WEIGHT      # 'mensen' in 'mensenhandel' counts less than 'mensen'
                 for part in parts:
                     t.text = part
                     yield t
-                t.text = whole
+                t.text, t.boost = whole, boost
 
 
 class DutchStemFilter(Filter):
