@@ -20,11 +20,12 @@ def create_app(config: dict | None = None) -> Flask:
     querylog.init_app(app)
     security.init_app(app)
 
-    from . import api, openapi, pages, publish, staff
+    from . import api, feeds, openapi, pages, publish, staff
 
     app.register_blueprint(api.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(feeds.bp)
     app.register_blueprint(publish.bp)
     app.register_blueprint(staff.bp)
     return app

@@ -1,12 +1,15 @@
 """Facets on the page: the facet table's entries, each turning the API's facet values into
-options with toggle URLs, and the selected values into removable chips."""
+options with toggle URLs, and the selected values (and a chosen document) into removable chips."""
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
 from indexer.facets import FACET_NAMES, FACETS, FacetSpec
 
-PARAMS = ("q", *FACET_NAMES, "sort")
+# the page's parameters, in the order its URLs list them: the API's names ("group" only ever
+# holds "none": the page groups by document unless told not to)
+PARAMS = ("q", *FACET_NAMES, "document", "sort", "group")
+DOCUMENT_LABEL = "Document"
 
 
 def options(spec: FacetSpec, body: dict, state: dict[str, list[str]]) -> list[dict]:
@@ -30,11 +33,16 @@ def state_url(state: dict[str, list[str]], page: int | None = None, path: str = 
     return path + ("?" + urlencode(pairs) if pairs else "")
 
 
-def chips(state: dict[str, list[str]]) -> list[dict]:
-    """Selected filters as removable chips."""
+def chips(state: dict[str, list[str]], document_titles: dict[str, str] | None = None) -> list[dict]:
+    """Selected filters as removable chips; a chosen document by its title (``document_titles``), else its id."""
     out = []
     for spec in FACETS:
         for value in state.get(spec.name, []):
             rest = {**state, spec.name: [v for v in state[spec.name] if v != value]}
-            out.append({"facet": spec.label, "label": spec.value_label(value), "url": state_url(rest)})
+            label = spec.value_label(value)
+            out.append({"facet": spec.label, "label": label, "text": label, "url": state_url(rest)})
+    for doc_id in state.get("document", []):
+        title = (document_titles or {}).get(doc_id, doc_id)
+        out.append({"facet": DOCUMENT_LABEL, "label": title, "text": f"{DOCUMENT_LABEL}: {title}",
+                    "url": state_url({**state, "document": []})})
     return out

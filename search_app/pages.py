@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, render_template, request, send_from_directory
+from flask import Blueprint, current_app, render_template, request
 from markupsafe import Markup, escape
 
 from indexer.facets import FACETS
 from indexer.search import SearchError
-from indexer.search.params import (MAX_FACET_VALUE_LENGTH, MAX_FACET_VALUES, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_LENGTH,
-                                   clean_text)
+from indexer.search.params import (MAX_DOCUMENT_ID_LENGTH, MAX_FACET_VALUE_LENGTH, MAX_FACET_VALUES, MAX_PAGE,
+                                   MAX_PER_PAGE, MAX_QUERY_LENGTH, SECTIONS_PER_DOCUMENT, clean_text)
 
 from .facets import chips, options, state_url
 from .querylog import record
@@ -36,6 +37,8 @@ def page_state(args) -> dict[str, list[str]]:
         state[spec.name] = list(dict.fromkeys(v for v in values if v))[:MAX_FACET_VALUES]
     state["q"] = [clean_text(args.get("q", "")[:MAX_QUERY_LENGTH])]
     state["sort"] = ["newest"] if args.get("sort") == "newest" else []
+    state["group"] = ["none"] if args.get("group") == "none" else []
+    state["document"] = [v for v in [clean_text(args.get("document", "")[:MAX_DOCUMENT_ID_LENGTH])] if v]
     return state
 
 
@@ -51,11 +54,16 @@ def render_search(template: str, compact: bool = False):
     state = page_state(request.args)
     in_embed = request.path == "/embed"
     link = framed if in_embed else (lambda url: url)
-    error, body, status = None, None, 200
+    error, body, status, start = None, None, 200, None
     try:
         params = search_args(request.args, current_app.config["PER_PAGE"], default_group="document")
         params["per_page"] = min(params["per_page"], MAX_PER_PAGE)
-        body = search_dict(get_service().search(**params))
+        if params["document"]:            # one document's sections: all of them, not two
+            params["group"] = "none"
+        if is_start(params):
+            body, start = start_page(link)
+        else:
+            body = search_dict(get_service().search(**params))
         if params["q"] or params["filters"]:
             record("log_search", params["q"], params["filters"], body["total"], params["page"],
                    typing=bool(request.args.get("typing")))
@@ -68,13 +76,16 @@ def render_search(template: str, compact: bool = False):
     context = {
         "state": state, "q": state["q"][0], "error": error, "response": body, "compact": compact,
         "framed": in_embed, "facets": facets,
-        "chips": [{**chip, "url": link(chip["url"])} for chip in chips(state)] if body else [],
+        "chips": [{**chip, "url": link(chip["url"])} for chip in chips(state, document_titles(body))] if body else [],
         "state_url": lambda *args, **kwargs: link(state_url(*args, **kwargs)),
         "themes": get_service().facet_values("theme"),
         "pages": [{**p, "url": link(p["url"])} for p in pagination(body, state)] if body else [],
-        "clear_url": link(state_url({"q": state["q"]})), "newest_url": link(state_url({**state, "sort": ["newest"]})),
+        "clear_url": link(state_url({"q": state["q"], "group": state["group"]})),
+        "newest_url": link(state_url({**state, "sort": ["newest"]})),
         "relevance_url": link(state_url({**state, "sort": []})),
         "suggestion_url": link(state_url({**state, "q": [body["suggestion"]]})) if body and body["suggestion"] else "",
+        "start": start, "feed_url": state_url({**state, "sort": [], "group": []}, path="/feed.atom"),
+        "more_url": lambda hit: link(state_url({**state, "document": [hit["more_in_document"]["document"]]})),
     }
     if request.args.get("fragment"):
         return render_template("_results.html", **context), status
@@ -88,6 +99,57 @@ def pagination(body: dict, state: dict[str, list[str]]) -> list[dict]:
     current = body["page"]
     numbers = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
     return [{"number": n, "url": state_url(state, page=n), "current": n == current} for n in numbers] if last > 1 else []
+
+
+START_DOCUMENTS = 8          # newest documents on the start page
+THEME_HISTORY = 6            # sections under "Dit thema in andere jaren"
+
+
+LISTING_PARAMETERS = ("page", "per_page", "sort", "group")
+
+
+def is_start(params: dict) -> bool:
+    """Nothing asked (no query, filter or document, no paging, sorting or grouping): the start page
+    instead of a list of every section. Any such parameter, even an invalid one, gets the list (or a 400)."""
+    return not (params["q"] or params["filters"] or params["document"]
+                or any(request.args.get(name) for name in LISTING_PARAMETERS))
+
+
+def start_page(link) -> tuple[dict, dict]:
+    """The start page's search (every section, facet counts, newest first) and what it shows: the themes
+    with their counts as filter links, and the newest documents, each once, newest year first."""
+    per_page = min(MAX_PER_PAGE, START_DOCUMENTS * SECTIONS_PER_DOCUMENT)
+    body = search_dict(get_service().search(q="", sort="newest", per_page=per_page, group="document"))
+    documents: dict[str, dict] = {}
+    for hit in body["results"]:
+        doc = hit["document"]
+        documents.setdefault(doc["id"], {"title": doc["title"], "year": hit["year"],
+                                         "organisation": hit["organisation"],
+                                         "url": link(state_url({"document": [doc["id"]]}))})
+    themes = [{"label": item["label"], "count": item["count"], "url": link(state_url({"theme": [str(item["value"])]}))}
+              for item in body["facets"]["theme"]]
+    return body, {"themes": themes, "documents": list(documents.values())[:START_DOCUMENTS],
+                  "document_count": get_service().stats()["documents"],
+                  "all_url": link(state_url({"sort": ["newest"]}))}
+
+
+def document_titles(body: dict | None) -> dict[str, str]:
+    """The titles of the documents a page of results shows, by id (for the document chip)."""
+    return {hit["document"]["id"]: hit["document"]["title"] for hit in (body or {}).get("results", [])}
+
+
+def theme_history(section: dict) -> list[dict]:
+    """The section's theme in other documents (so mostly other years), newest first."""
+    if not section["theme"]:
+        return []
+    own = len(section["siblings"])            # the most its own document can take of the list
+    try:
+        found = get_service().search(q="", filters={"theme": [section["theme"]]}, sort="newest",
+                                     per_page=min(MAX_PER_PAGE, THEME_HISTORY + own))
+    except SearchError:          # a theme the table no longer knows: nothing to list
+        return []
+    hits = search_dict(found)["results"]
+    return [hit for hit in hits if hit["document"]["id"] != section["document"]["id"]][:THEME_HISTORY]
 
 
 @bp.get("/")
@@ -123,15 +185,24 @@ def section_page(section_id: str):
         return render_not_found()
     if q.strip():
         record("log_open", q, section_id)
-    return render_template("section.html", section=section_dict(view), body=text_to_html(marked_html(view.body)),
-                           q=q, state_url=state_url)
+    section = section_dict(view)
+    return render_template("section.html", section=section, body=text_to_html(marked_html(view.body)),
+                           q=q, state_url=state_url, theme_history=theme_history(section))
+
+
+EMBED_SCRIPT_PARTS = ("combobox.js", "embed.js")
 
 
 @bp.get("/embed.js")
 def embed_script():
-    response = send_from_directory(current_app.static_folder, "embed.js", mimetype="text/javascript")
+    """The widget: combobox.js and embed.js in one file and one private scope (no globals on the host page)."""
+    folder = Path(current_app.static_folder)
+    parts = [(folder / name).read_text(encoding="utf-8") for name in EMBED_SCRIPT_PARTS]
+    response = current_app.response_class("(function () {\n" + "\n".join(parts) + "\n})();\n",
+                                          mimetype="text/javascript")
     response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 def render_not_found():

@@ -194,3 +194,11 @@ def test_a_word_outranks_the_same_word_inside_a_compound(tmp_path):
     assert documents(service.search("overlast")) == ["straat", "woon"]    # the part still matches, below the word
     assert documents(service.search("woonoverlast"))[0] == "woon"
     service.close()
+
+
+def test_the_page_names_synonyms_as_such(client):
+    response = client.get("/?q=ouderen")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Ook gezocht op: <strong>senioren</strong> (voor ouderen)" in html
+    assert "ouderen</abbr> = senioren" not in html

@@ -153,7 +153,21 @@ def test_a_real_server_refuses_bad_host_headers_in_dutch_and_never_redirects_awa
 
 def test_serve_hands_the_server_limits_to_waitress(monkeypatch, index_dir):
     seen = {}
-    monkeypatch.setattr("waitress.serve", lambda app, **options: seen.update(options))
+
+    class Recorded:
+        """What serve() gets from waitress's create_server: the options recorded, nothing served."""
+        channel_class = None
+
+        def __init__(self, app, **options):
+            seen.update(options)
+
+        def print_listen(self, form):
+            pass
+
+        def run(self):
+            pass
+
+    monkeypatch.setattr("search_app.server.create_server", Recorded)
     monkeypatch.setenv("KENNISBANK_CONNECTION_LIMIT", "300")
     monkeypatch.setenv("KENNISBANK_CHANNEL_TIMEOUT", "20")
     monkeypatch.setenv("KENNISBANK_MAX_REQUEST_BODY", "65536")

@@ -1,5 +1,6 @@
-// Progressive enhancement of the server-rendered search page: results update as you
-// type (debounced), facet checkboxes apply at once, and every state stays in the URL.
+// Progressive enhancement of the server-rendered search page (and the iframe embed):
+// results update as you type (debounced), the search box suggests completions
+// (combobox.js), facet checkboxes apply at once, and every state stays in the URL.
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -47,7 +48,7 @@
     region.querySelectorAll(".facet input[type=checkbox]").forEach(function (box) {
       box.addEventListener("change", function () { load(box.getAttribute("data-url"), true); });
     });
-    region.querySelectorAll(".chips a, .pagination a, .sort a, .notice a, .zero a").forEach(function (link) {
+    region.querySelectorAll(".chips a, .pagination a, .sort a, .notice a, .zero a, .more-in-document a, .start a").forEach(function (link) {
       link.addEventListener("click", function (event) {
         event.preventDefault();
         load(link.getAttribute("href"), true).then(function () {
@@ -57,6 +58,18 @@
       });
     });
   }
+
+  var combo = window.KennisbankCombobox ? window.KennisbankCombobox.attach(input, {
+    suggest: function (text, signal) {
+      return fetch("/api/suggest?q=" + encodeURIComponent(text), { signal: signal, headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })
+        .then(function (body) { return body.suggestions || []; });
+    },
+    pick: function (text) {
+      clearTimeout(timer);
+      load(urlWithQuery(text.trim()), true);
+    }
+  }) : null;
 
   input.addEventListener("input", function () {
     clearTimeout(timer);
@@ -68,6 +81,7 @@
     load(urlWithQuery(input.value.trim()), true);
   });
   window.addEventListener("popstate", function () {
+    if (combo) combo.close();
     input.value = new URLSearchParams(window.location.search).get("q") || "";
     load(window.location.pathname + window.location.search, false);
   });
