@@ -202,3 +202,36 @@ def test_the_page_names_synonyms_as_such(client):
     html = response.get_data(as_text=True)
     assert "Ook gezocht op: <strong>senioren</strong> (voor ouderen)" in html
     assert "ouderen</abbr> = senioren" not in html
+
+
+def test_a_section_that_only_mentions_the_year_gains_nothing(tmp_path):
+    from indexer.search.parse import parse_query
+    from indexer.search.service import YEAR_BOOST, Search
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    texts = {
+        "begroting.txt": "Begroting 2022\n\nIn 2022 stijgen de kosten; vanaf 2022 betalen de gemeenten een hogere "
+                         "bijdrage per inwoner voor het bureau.\n",
+        "scholen-2022.txt": "Jeugd op scholen 2022\n\nHet programma richtte zich op veiligheid rond scholen, met "
+                            "voorlichting over wapenbezit en groepsdruk.\n",
+        "scholen-2021.txt": "Jeugd op scholen 2021\n\nHet programma richtte zich op veiligheid rond scholen, met "
+                            "voorlichting over messen en over pesten.\n",
+    }
+    for name, text in texts.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    build_index(corpus, tmp_path / "index")
+    service = SearchService(tmp_path / "index")
+    generation = service.generation
+    scores = {}
+    for options in (SearchOptions(years=False), SearchOptions()):
+        _, score, _ = Search(generation, options).matches(parse_query("jeugd veiligheid 2022"), options)
+        scores[options.years] = {generation.cards[n]["doc_id"].split("-txt")[0]: float(score[n])
+                                 for n in generation.docnums}
+    assert scores[True]["scholen-2022"] == pytest.approx(scores[False]["scholen-2022"] * YEAR_BOOST)
+    assert scores[True]["scholen-2021"] == pytest.approx(scores[False]["scholen-2021"])     # another year
+    assert scores[False]["begroting"] > 0                                          # it matches (the year) ...
+    assert scores[True]["begroting"] == pytest.approx(scores[False]["begroting"])  # ... and gains nothing
+    service.close()
+
+

@@ -64,6 +64,7 @@ class CompiledQuery:
     expansions: list[Expansion] = field(default_factory=list)
     corrections: dict[str, str] = field(default_factory=dict)
     years: set[int] = field(default_factory=set)         # years written in the query
+    topic: list[Query] = field(default_factory=list)     # the clauses that are not a year: what it is about
 
 
 def any_field(term: str, boost: float = 1.0) -> Query:
@@ -127,6 +128,8 @@ class QueryCompiler:
                     plain_words.append(clause.words[0])
             if q is not None:
                 parts.append(q)
+                if clause.phrase or not (self.options.years and YEAR.fullmatch(fold(clause.words[0]))):
+                    built.topic.append(q)
         if not parts:
             return None
         acronym = self.acronym_for_words(plain_words)

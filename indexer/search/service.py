@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from whoosh.query import Every
+from whoosh.query import Every, Or
 
 from .compile import CompiledQuery, QueryCompiler, SearchOptions
 from .facet_counts import facet_counts, filter_mask
@@ -240,9 +240,18 @@ class Search:
             live = live & ~self.generation.vectors.score(built.excluded, budget=self.budget)[1]
         shown = live & filter_mask(self.generation.columns, filters or {}, len(live))
         scores, matches = self.generation.vectors.score(built.query, within=shown, budget=self.budget)
-        if built.years:      # "terugblik 2021": that year's sections first, the others still found
-            scores = scores * np.where(self.generation.columns["year"].mask(sorted(built.years)), YEAR_BOOST, 1.0)
+        if built.years:
+            scores = scores * np.where(self.year_steering(built), YEAR_BOOST, 1.0)
         return built, scores, matches & live
+
+    def year_steering(self, built: CompiledQuery) -> np.ndarray:
+        """The sections a year in the query favours ("terugblik 2021"): that year's sections that are
+        also about the rest of the query, so a section that only mentions the year gains nothing."""
+        of_year = self.generation.columns["year"].mask(sorted(built.years))
+        if not built.topic:
+            return of_year
+        topic = built.topic[0] if len(built.topic) == 1 else Or(built.topic)
+        return of_year & self.generation.vectors.score(topic, budget=self.budget)[1]
 
 
 def best(scores: np.ndarray, chosen: np.ndarray, count: int) -> list[int]:
