@@ -256,6 +256,18 @@ def test_section_pages_run_nothing_and_link_only_http_and_mailto(watched, live):
     expect(watched.page.get_by_role("link", name="origineel document")).to_have_count(0)
 
 
+def test_feed_runs_nothing_and_carries_the_payloads_as_text(watched, live):
+    server, _, _, sections = live
+    response = watched.page.goto(f"{server.url}/feed.atom?q={QUERY}")
+    assert response is not None and response.status == 200
+    assert response.headers["content-type"].startswith("application/atom+xml")
+    body = response.text()
+    assert "<script>" not in body and "&lt;script&gt;" in body              # escaped, not markup
+    assert body.count("<entry>") == len(sections)
+    watched.assert_nothing_ran()
+    assert watched.csp == []
+
+
 def test_iframe_embed_runs_nothing(watched, live):
     server, site, _, sections = live
     watched.goto(site.origin + "/iframe.html")
