@@ -98,11 +98,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from . import create_app
     from .settings import load_settings
 
+    from indexer.search.vocabulary import VocabularyError, check_vocabulary
+
     try:
         settings = load_settings({"INDEX_DIR": args.index})
+        check_vocabulary()
         # with workers, the parent only checks: each worker opens the index itself after the fork
         app = create_app({"INDEX_DIR": args.index}) if args.workers <= 1 else check_servable(args.index)
-    except SettingsError as exc:
+    except (SettingsError, VocabularyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except IndexMissing as problem:

@@ -66,7 +66,7 @@ def render_search(template: str, compact: bool = False):
             body = search_dict(get_service().search(**params))
         if params["q"] or params["filters"]:
             record("log_search", params["q"], params["filters"], body["total"], params["page"],
-                   typing=bool(request.args.get("typing")))
+                   typing=params["typing"])
     except SearchError as exc:
         error, status = str(exc), 400
     facets = [(spec, options(spec, body, state)) for spec in FACETS] if body else []
@@ -130,7 +130,7 @@ def start_page(link) -> tuple[dict, dict]:
               for item in body["facets"]["theme"]]
     return body, {"themes": themes, "documents": list(documents.values())[:START_DOCUMENTS],
                   "document_count": get_service().stats()["documents"],
-                  "all_url": link(state_url({"sort": ["newest"]}))}
+                  "all_url": link(state_url({"sort": ["newest"], "group": ["none"]}))}
 
 
 def document_titles(body: dict | None) -> dict[str, str]:
@@ -139,13 +139,13 @@ def document_titles(body: dict | None) -> dict[str, str]:
 
 
 def theme_history(section: dict) -> list[dict]:
-    """The section's theme in other documents (so mostly other years), newest first."""
+    """The section's theme in other documents (so mostly other years), newest first: grouped by
+    document, so the section's own document takes at most two places of the list, then drops out."""
     if not section["theme"]:
         return []
-    own = len(section["siblings"])            # the most its own document can take of the list
     try:
-        found = get_service().search(q="", filters={"theme": [section["theme"]]}, sort="newest",
-                                     per_page=min(MAX_PER_PAGE, THEME_HISTORY + own))
+        found = get_service().search(q="", filters={"theme": [section["theme"]]}, sort="newest", group="document",
+                                     per_page=min(MAX_PER_PAGE, THEME_HISTORY + SECTIONS_PER_DOCUMENT))
     except SearchError:          # a theme the table no longer knows: nothing to list
         return []
     hits = search_dict(found)["results"]

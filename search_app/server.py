@@ -30,7 +30,7 @@ import time
 from typing import Callable
 
 from waitress.channel import HTTPChannel
-from waitress.server import create_server
+from waitress.server import BaseWSGIServer, create_server
 from waitress.task import ErrorTask
 from waitress.utilities import RequestEntityTooLarge, RequestHeaderFieldsTooLarge, ServerNotImplemented
 
@@ -165,8 +165,11 @@ def serve(app, **waitress_options) -> None:
     """waitress.serve, with Dutch answers to the requests waitress refuses itself."""
     logging.basicConfig()
     server = create_server(app, **waitress_options)
-    if not hasattr(server, "channel_class"):       # several sockets: a MultiSocketServer of servers
-        raise RuntimeError("kennisbank serve listens on one socket per process")
-    server.channel_class = DutchErrorChannel
+    # a host name with several addresses (localhost: 127.0.0.1 and ::1) gives a MultiSocketServer
+    # whose map holds one listening server per address
+    listeners = [server] if isinstance(server, BaseWSGIServer) else [
+        s for s in server.map.values() if isinstance(s, BaseWSGIServer)]
+    for listener in listeners:
+        listener.channel_class = DutchErrorChannel
     server.print_listen("Serving on http://{}:{}")
     server.run()

@@ -474,3 +474,25 @@ def test_stale_embed_results_never_replace_newer_ones(page, live):
     expect(widget.locator(".total")).to_have_text(shown)
     expect(widget.locator(".note")).to_contain_text("RCTM =")
 
+
+
+def test_script_embed_marks_searches_made_while_typing(page, live):
+    """As-you-type searches carry typing=1 (the last word is completed, never corrected, and the
+    query log does not count them); a submitted search does not."""
+    server, site = live
+    goto(page, site.origin + "/")
+    widget = widget_of(page)
+    expect(widget.locator(".total")).to_contain_text("resultaten")
+    sent = []
+    page.on("request", lambda r: sent.append(r.url) if "/api/search" in r.url else None)
+    box = widget.get_by_label("Zoeken in de kennisbank")
+    with page.expect_response(lambda r: "/api/search" in r.url and query_of(r.url) == "ondermij"):
+        box.press_sequentially("ondermij", delay=30)
+    expect(widget.locator(".total")).not_to_have_text("0 resultaten")
+    typed = [url for url in sent if query_of(url) == "ondermij"]
+    assert typed and all("typing=1" in url for url in typed)
+    expect(widget.locator(".note")).to_have_count(0)                 # not 'corrected' to another word
+    sent.clear()
+    widget.get_by_role("button", name="Zoeken", exact=True).click()
+    page.wait_for_timeout(500)
+    assert sent and not any("typing=1" in url for url in sent)

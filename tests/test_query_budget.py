@@ -22,7 +22,7 @@ def content_words(service, count: int) -> list[str]:
 
 def test_at_most_max_query_words(service, client):
     words = content_words(service, params.MAX_QUERY_WORDS + 1)
-    assert service.search(" ".join(words[:-1])).total >= 0
+    service.search(" ".join(words[:-1]))          # the limit itself is allowed (SearchError otherwise)
     response = client.get("/api/search", query_string={"q": " ".join(words)})
     assert response.status_code == 400
     assert "te veel zoektermen" in response.get_json()["error"]
@@ -31,7 +31,7 @@ def test_at_most_max_query_words(service, client):
 def test_stop_words_do_not_count(service):
     words = content_words(service, params.MAX_QUERY_WORDS - 5) + ["de", "het", "een", "en", "van"] * 2
     assert len(words) > params.MAX_QUERY_WORDS
-    assert service.search(" ".join(words)).total >= 0          # only the content words count
+    service.search(" ".join(words))          # only the content words count (SearchError otherwise)
 
 
 def test_at_most_max_alternatives(client):

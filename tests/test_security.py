@@ -154,7 +154,9 @@ def test_a_real_server_refuses_bad_host_headers_in_dutch_and_never_redirects_awa
 def test_serve_hands_the_server_limits_to_waitress(monkeypatch, index_dir):
     seen = {}
 
-    class Recorded:
+    from waitress.server import BaseWSGIServer
+
+    class Recorded(BaseWSGIServer):
         """What serve() gets from waitress's create_server: the options recorded, nothing served."""
         channel_class = None
 

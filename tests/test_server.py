@@ -119,3 +119,29 @@ def test_requests_waitress_refuses_itself_get_dutch_answers(tmp_path, index_dir)
             assert headers["connection"] == "close", name
         # and the server still answers normally afterwards
         assert get(server.url + "/api/search?q=woonoverlast")[0] == 200
+
+
+def test_dutch_refusals_on_every_socket_of_a_host_with_several_addresses(index_dir):
+    """A host name with several addresses (localhost: 127.0.0.1 and ::1) makes waitress listen on
+    several sockets at once; each of them answers its own refusals in Dutch."""
+    import subprocess
+    import sys
+
+    from .support import free_port, wait_for_port
+
+    ports = [free_port(), free_port()]
+    program = ("import sys; from search_app import create_app; from search_app.server import serve; "
+               "serve(create_app({'INDEX_DIR': sys.argv[1]}), listen=sys.argv[2])")
+    listen = " ".join(f"127.0.0.1:{port}" for port in ports)
+    process = subprocess.Popen([sys.executable, "-c", program, str(index_dir), listen],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        for port in ports:
+            wait_for_port(port)
+            request, status, _, word = REFUSED_BY_WAITRESS["headers too large, API"]
+            got, headers, body = raw(port, request)
+            assert got == status and headers["content-type"] == "application/json", (port, got)
+            assert word in json.loads(body)["error"]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

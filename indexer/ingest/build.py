@@ -102,7 +102,7 @@ def update_generation(live: Path, target: Path, sections: list[SectionRecord], l
         if decompounder is not None:
             bind_lexicon(writer.schema, decompounder)
         writer.commit(optimize=True)
-    write_lexicon(target, lexicon)
+    write_lexicon(target, lexicon, live)
 
 
 def link_segments(live: Path, target: Path) -> None:
@@ -117,10 +117,16 @@ def link_segments(live: Path, target: Path) -> None:
                 shutil.copy2(path, target / path.name)
 
 
-def write_lexicon(target: Path, lexicon: dict) -> None:
-    """What the search side reads beside the segments: lexicon.json and the Dutch word list."""
+def write_lexicon(target: Path, lexicon: dict, live: Path | None = None) -> None:
+    """What the search side reads beside the segments: lexicon.json and the Dutch word list.
+
+    An incremental build copies the live generation's word list (same ingester version, so the
+    same wordfreq): a copy, never a hard link, so nothing written here can reach the live one."""
     (target / LEXICON_FILE).write_text(json.dumps(lexicon, ensure_ascii=False), encoding="utf-8")
-    write_dutch_words(target)
+    if live is not None and (live / DUTCH_WORDS_FILE).exists():
+        shutil.copyfile(live / DUTCH_WORDS_FILE, target / DUTCH_WORDS_FILE)
+    else:
+        write_dutch_words(target)
 
 
 def make_lexicon(done: Ingestion, analysis: dict, old_parts: dict[str, int] | None) -> dict:

@@ -33,7 +33,7 @@ from .vocabulary import entry_words
 TITLE_FIELDS = ("title", "doc_title")
 TITLE_SLOP = 2
 TITLE_PHRASE_BOOST = 1.5
-PART_WEIGHT = 0.3            # one part of a compound the index lacks
+UNKNOWN_COMPOUND_PART_WEIGHT = 0.3   # one part of a compound the index lacks
 SYNONYM_WEIGHT = 0.6         # a thesaurus synonym, below the word as typed
 PREFIX_WEIGHT = 0.8          # an index word the last, half-typed word begins
 PREFIX_COMPLETIONS = 5
@@ -115,7 +115,8 @@ class QueryCompiler:
         parts = []
         plain_words = []
         asked = [c for c in group if not c.phrase and self.is_question_word(c.words[0])]
-        if len(asked) == len(group):        # nothing but question words: they are what was asked
+        content = [c for c in group if c.phrase or not is_stop_word(c.words[0])]
+        if all(c in asked for c in content):    # nothing but question (and stop) words: they are what was asked
             asked = []
         for clause in group:
             if clause in asked:
@@ -166,13 +167,14 @@ class QueryCompiler:
             built.highlight.update(stems)
             alternatives.append(And([any_field(s) for s in stems], boost=0.8))
             if not self.indexed(base):      # a compound the index lacks: any of its parts may match
-                alternatives += [any_field(s, boost=PART_WEIGHT) for s in dict.fromkeys(stems)]
+                alternatives += [any_field(s, boost=UNKNOWN_COMPOUND_PART_WEIGHT) for s in dict.fromkeys(stems)]
         if expanded := self.acronym_query(word, folded, built):
             alternatives.append(expanded)
         alternatives += self.synonym_queries(word, folded, built)
-        if prefix:
-            alternatives += self.completion_queries(folded, built)
-        elif self.options.typos and not parts and folded.isalpha() and not self.lexicon.known(folded) \
+        completions = self.completion_queries(folded, built) if prefix else []
+        alternatives += completions
+        # a half-typed word that begins no indexed word cannot become one by typing on: a typo after all
+        if not completions and self.options.typos and not parts and folded.isalpha() and not self.lexicon.known(folded) \
                 and not self.indexed(base):
             correction = self.lexicon.correction(folded)
             if correction:

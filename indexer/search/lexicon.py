@@ -3,6 +3,7 @@ acronyms, section titles and documents, with typo correction and completions."""
 from __future__ import annotations
 
 import bisect
+import heapq
 import threading
 
 import numpy as np
@@ -10,7 +11,7 @@ import numpy as np
 from ..analysis import Decompounder
 from ..dutch_words import DutchWords
 from ..text_utils import fold
-from .vocabulary import load_question_words, load_thesaurus
+from .vocabulary import question_words_or_empty, thesaurus_or_empty
 
 CORRECTION_CACHE = 4096
 
@@ -71,8 +72,8 @@ class Lexicon:
     def __init__(self, data: dict, dutch: DutchWords | None = None):
         self.words: dict[str, int] = data.get("words", {})
         self.dutch = dutch or DutchWords()                    # general Dutch words: never 'corrected'
-        self.thesaurus = load_thesaurus()
-        self.question_words = load_question_words()
+        self.thesaurus = thesaurus_or_empty()
+        self.question_words = question_words_or_empty()
         self.decompounder = Decompounder(data.get("parts", {}))
         self.acronyms: dict[str, str] = data.get("acronyms", {})
         self.acronyms_folded = {k.lower(): k for k in self.acronyms}
@@ -117,12 +118,8 @@ class Lexicon:
     def words_with_prefix(self, prefix: str, limit: int) -> list[str]:
         """The corpus's most frequent words that start with a folded prefix."""
         start = bisect.bisect_left(self.sorted_words, prefix)
-        found = []
-        for word in self.sorted_words[start:start + 2000]:
-            if not word.startswith(prefix):
-                break
-            found.append(word)
-        return sorted(found, key=lambda w: -self.words[w])[:limit]
+        end = bisect.bisect_left(self.sorted_words, prefix + "\U0010ffff")
+        return heapq.nlargest(limit, self.sorted_words[start:end], key=self.words.__getitem__)
 
     def completions(self, prefix: str, limit: int = 8) -> list[str]:
         """Section titles and words starting with a prefix, best first."""

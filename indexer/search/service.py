@@ -174,13 +174,14 @@ class Search:
     def run(self, request: SearchRequest) -> SearchResponse:
         parsed = parse_query(request.q)
         check_complexity(parsed.word_count, len(parsed.alternatives))
-        built, scores, matches = self.matches(parsed, self.options, request.filters)
+        built, scores, matches = self.matches(parsed, self.options, request.filters, request.document)
         corrected_from, q_used = None, request.q
         if built.corrections:
             _, _, literal = self.matches(parsed, replace(self.options, typos=False))
             if not literal.any():          # nothing as typed: search the correction and say so
                 corrected_from, q_used = request.q, apply_corrections(request.q, built.corrections)
-                built, scores, matches = self.matches(parse_query(q_used), self.options, request.filters)
+                built, scores, matches = self.matches(parse_query(q_used), self.options, request.filters,
+                                                      request.document)
         generation = self.generation
         if request.document is not None:
             matches = matches & generation.document_mask(request.document)
@@ -226,11 +227,12 @@ class Search:
                 more[n] = left
         return listed, more, total_grouped
 
-    def matches(self, parsed: ParsedQuery, options: SearchOptions,
-                filters: dict | None = None) -> tuple[CompiledQuery, np.ndarray, np.ndarray]:
+    def matches(self, parsed: ParsedQuery, options: SearchOptions, filters: dict | None = None,
+                document: str | None = None) -> tuple[CompiledQuery, np.ndarray, np.ndarray]:
         """The compiled query, every section's score, and which sections match (exclusions removed).
 
-        ``filters`` only steer which sections phrase bonuses are worked out for (those that can be shown)."""
+        ``filters`` and ``document`` only steer which sections phrase bonuses are worked out for
+        (those that can be shown)."""
         live = self.generation.live
         if parsed.is_empty and not parsed.excluded:
             return CompiledQuery(Every()), np.zeros(len(live)), live.copy()
@@ -239,6 +241,8 @@ class Search:
         if built.excluded is not None:
             live = live & ~self.generation.vectors.score(built.excluded, budget=self.budget)[1]
         shown = live & filter_mask(self.generation.columns, filters or {}, len(live))
+        if document is not None:
+            shown &= self.generation.document_mask(document)
         scores, matches = self.generation.vectors.score(built.query, within=shown, budget=self.budget)
         if built.years:
             scores = scores * np.where(self.year_steering(built), YEAR_BOOST, 1.0)

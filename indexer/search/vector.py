@@ -11,6 +11,7 @@ Whoosh, but only for the best candidates of the rest of the query (``PHRASE_CAND
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 
 import numpy as np
@@ -35,14 +36,21 @@ class Vectors:
         self.phrases: OrderedDict[tuple, dict[int, float | None]] = OrderedDict()
         self.lock = threading.Lock()
 
-    def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """(section numbers, Whoosh's score of the term there) for one term, decoded once."""
+    def postings(self, field: str, text: str, budget: Budget | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(section numbers, Whoosh's score of the term there) for one term, decoded once.
+
+        Decoding is not charged to the query's ``budget``: it happens once per term and generation
+        (the first searches after a reindex would otherwise be refused on a large index), and the
+        words a query may hold are limited."""
         key = (field, text)
         with self.lock:
             if key in self.cache:
                 self.cache.move_to_end(key)
                 return self.cache[key]
+        started = time.thread_time()
         ids, scores = decode(self.searcher(), field, text)
+        if budget is not None:
+            budget.allow(time.thread_time() - started)
         if not len(ids):
             return ids, scores            # unknown words (typos, anything typed) are not remembered
         with self.lock:
@@ -65,7 +73,7 @@ class Vectors:
             budget.check()
         if isinstance(node, Term):
             scores = np.zeros(self.size)
-            ids, values = self.postings(node.fieldname, node.text)
+            ids, values = self.postings(node.fieldname, node.text, budget)
             scores[ids] = values * node.boost
             matches = np.zeros(self.size, dtype=bool)
             matches[ids] = True
@@ -93,7 +101,7 @@ class Vectors:
         words = np.ones(self.size, dtype=bool)
         for word in phrase.words:
             present = np.zeros(self.size, dtype=bool)
-            present[self.postings(phrase.fieldname, word)[0]] = True
+            present[self.postings(phrase.fieldname, word, budget)[0]] = True
             words &= present
         scores = np.zeros(self.size)
         if candidates is UPPER_BOUND:

@@ -113,6 +113,8 @@
     var p = new URLSearchParams();
     if (state.q) p.set("q", state.q);
     p.set("page", String(state.page));
+    // typing=1: a step of a longer query, so its last word is completed, not corrected (nor logged as a search)
+    if (state.typing) p.set("typing", "1");
     Object.keys(state.filters).forEach(function (k) { state.filters[k].forEach(function (v) { p.append(k, v); }); });
     return base + "/api/search?" + p.toString();
   }
@@ -238,7 +240,9 @@
     var mine = ++seq;
     if (controller) controller.abort();
     controller = window.AbortController ? new AbortController() : null;
-    return fetch(apiUrl(), { mode: "cors", signal: controller && controller.signal })
+    var url = apiUrl();
+    state.typing = false;             // only the keystroke's own search: a click afterwards is a search of its own
+    return fetch(url, { mode: "cors", signal: controller && controller.signal })
       .then(function (r) {
         // the server answered: an answer that is not JSON is its fault, not this website's
         return r.json().then(function (body) { return { ok: r.ok, body: body }; }, function () { return { ok: false, body: {} }; });
@@ -253,7 +257,7 @@
       });
   }
 
-  function run(q, page) { state.q = q; state.page = page || 1; return fetchResults(); }
+  function run(q, page, typing) { state.q = q; state.page = page || 1; state.typing = !!typing; return fetchResults(); }
 
   if (typeof KennisbankCombobox !== "undefined") {
     KennisbankCombobox.attach(input, {
@@ -269,7 +273,7 @@
   form.addEventListener("submit", function (e) { e.preventDefault(); clearTimeout(timer); run(input.value.trim(), 1); });
   input.addEventListener("input", function () {
     clearTimeout(timer);
-    timer = setTimeout(function () { run(input.value.trim(), 1); }, 300);
+    timer = setTimeout(function () { run(input.value.trim(), 1, true); }, 300);
   });
   run("", 1);
 })();
