@@ -61,6 +61,12 @@ def first_section_path(server, query: str) -> str:
         return json.loads(response.read())["results"][0]["url"]
 
 
+def document_of(server, query: str) -> str:
+    """The document of the best hit for a query (for a document-filtered page)."""
+    with urllib.request.urlopen(f"{server.url}/api/search?q={query}", timeout=10) as response:
+        return json.loads(response.read())["results"][0]["document"]["id"]
+
+
 def serious_violations(pg) -> list[dict]:
     # evaluated, not added as a <script>: the page's Content-Security-Policy refuses inline script
     pg.evaluate(AXE_JS.read_text(encoding="utf-8"))
@@ -144,10 +150,13 @@ def test_keyboard_only_use(page, live):
     assert outline != "none"
 
 
-@pytest.mark.parametrize("path", ["/", "/?q=mensenhandel&theme=Mensenhandel", "SECTION?q=RCTM"])
+@pytest.mark.parametrize("path", ["/", "/?q=mensenhandel&theme=Mensenhandel", "SECTION?q=RCTM", "/?q=mensenhandel",
+                                  "/?q=ouderen", "/?q=qqxyzw", "/?sort=newest&group=none", "/embed?compact=1",
+                                  "/?q=burgernet&document=DOCUMENT"])
 def test_no_serious_accessibility_violations(page, live, path):
     server = live
     path = path.replace("SECTION", first_section_path(server, "RCTM"))
+    path = path.replace("DOCUMENT", document_of(server, "burgernet"))
     goto(page, server.url + path)
     assert serious_violations(page) == []
 

@@ -169,7 +169,7 @@ class Search:
         self.generation = generation
         self.options = options
         self.typing = typing
-        self.budget = Budget()
+        self.budget: Budget | None = None     # started once the query is compiled (see matches)
 
     def run(self, request: SearchRequest) -> SearchResponse:
         parsed = parse_query(request.q)
@@ -238,6 +238,9 @@ class Search:
             return CompiledQuery(Every()), np.zeros(len(live)), live.copy()
         compiler = QueryCompiler(self.generation.lexicon, self.generation.indexed, options, self.typing)
         built = compiler.compile(parsed)
+        # the budget starts here: compiling is bounded by the word limit, and the first typo of a
+        # generation builds its trigram index (once, over the whole vocabulary), which is no fault of the query
+        self.budget = self.budget or Budget()
         if built.excluded is not None:
             live = live & ~self.generation.vectors.score(built.excluded, budget=self.budget)[1]
         shown = live & filter_mask(self.generation.columns, filters or {}, len(live))
