@@ -10,10 +10,10 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from .support import ServerProcess
-from .test_browser import CHROMIUM, CHROMIUM_ARGS, goto, serious_violations
+from .chromium import browser, error_checked_page, goto, serious_violations  # noqa: F401 (browser: a fixture)
 
 
 def suggestions(server, text: str) -> list[str]:
@@ -40,23 +40,10 @@ def server(index_dir):
         yield running
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture()
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield pg
-    context.close()
-    assert errors == []
+    with error_checked_page(browser) as pg:
+        yield pg
 
 
 def query_of(url: str) -> str | None:

@@ -5,31 +5,15 @@ Screenshots go to artifacts/ at the repository root.
 from __future__ import annotations
 
 import json
-import os
 import re
 import urllib.request
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
+from .chromium import ARTIFACTS, browser, goto, serious_violations  # noqa: F401 (browser: a fixture)
 from .support import ServerProcess as Server
 
-from .conftest import ROOT
-
-CHROMIUM = os.environ.get("KENNISBANK_CHROMIUM", "/usr/bin/chromium")
-AXE_JS = Path(os.environ.get("KENNISBANK_AXE_JS", ROOT / ".cache/npm/node_modules/axe-core/axe.min.js"))
-ARTIFACTS = ROOT / "artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
@@ -48,13 +32,6 @@ def page(browser, live):
     context.close()
 
 
-def goto(pg, url: str):
-    """Load a page and insist it loaded: a test on an error page proves nothing."""
-    response = pg.goto(url)
-    assert response is not None and response.status == 200, (url, response and response.status)
-    return response
-
-
 def first_section_path(server, query: str) -> str:
     """The section page of the best hit for a query, found through the API (never a hard-coded id)."""
     with urllib.request.urlopen(f"{server.url}/api/search?q={query}", timeout=10) as response:
@@ -65,14 +42,6 @@ def document_of(server, query: str) -> str:
     """The document of the best hit for a query (for a document-filtered page)."""
     with urllib.request.urlopen(f"{server.url}/api/search?q={query}", timeout=10) as response:
         return json.loads(response.read())["results"][0]["document"]["id"]
-
-
-def serious_violations(pg) -> list[dict]:
-    # evaluated, not added as a <script>: the page's Content-Security-Policy refuses inline script
-    pg.evaluate(AXE_JS.read_text(encoding="utf-8"))
-    result = pg.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-            for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
 def test_search_as_you_type_updates_results_and_url(page, live):

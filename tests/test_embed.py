@@ -14,11 +14,11 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from .support import ServerProcess, StaticSite, free_port
 from .test_autocomplete import prefix_with_suggestions, query_of, suggestions
-from .test_browser import ARTIFACTS, AXE_JS, CHROMIUM, CHROMIUM_ARGS, goto
+from .chromium import ARTIFACTS, AXE_JS, browser, error_checked_page, goto  # noqa: F401 (browser: a fixture)
 
 HOSTILE_CSS = "* { color: red !important; font-size: 40px !important } div { display: none }"
 
@@ -64,14 +64,6 @@ def nothing_found(server) -> str:
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
 def live(index_dir, tmp_path_factory):
     """A server that allows one host site's origin, and that host site (another port) with its pages."""
     site_port = free_port()
@@ -95,13 +87,8 @@ def live(index_dir, tmp_path_factory):
 
 @pytest.fixture()
 def page(browser, live):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield pg
-    context.close()
-    assert errors == []
+    with error_checked_page(browser) as pg:
+        yield pg
 
 
 def widget_of(pg):

@@ -18,12 +18,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from indexer.ingest.build import build_index
 
 from .support import ServerProcess, StaticSite, free_port
-from .test_browser import CHROMIUM, CHROMIUM_ARGS
+from .chromium import browser  # noqa: F401 (browser: a fixture)
 
 QUERY = "ondermijning"
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
@@ -131,14 +131,6 @@ def live(hostile_index, tmp_path_factory):
     stranger.stop()
     site.stop()
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Watched:

@@ -7,21 +7,13 @@ import re
 import urllib.request
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from .support import ServerProcess
-from .test_browser import CHROMIUM, CHROMIUM_ARGS, serious_violations
+from .chromium import browser, serious_violations  # noqa: F401 (browser: a fixture)
 
 PHONE = {"width": 375, "height": 800}
 QUERY = "mensenhandel"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
