@@ -203,11 +203,16 @@ def dutch_analyzer(decompounder: Decompounder | None = None, stemming: bool = Tr
     return chain | DutchStemFilter() if stemming else chain
 
 
+def surface_word(token: str) -> str:
+    """A token as a word: folded, a possessive 's dropped ("camera's" is "camera")."""
+    return fold(token).split("'")[0]
+
+
 def surface_words(text: str) -> list[str]:
     """Folded words of a text as a person typed them (no stop word removal, no stemming)."""
     words = []
     for token in re.findall(TOKEN_PATTERN, text):
-        word = fold(token).split("'")[0]
+        word = surface_word(token)
         if word:
             words.append(word)
     return words

@@ -22,7 +22,7 @@ from whoosh.query.compound import DefaultOr as Or   # binary union tree: whoosh'
 #   small indexes (an array matcher) allocates a 2048-slot array per OR node and was 3x slower here
 
 from ..acronyms import is_acronym
-from ..analysis import TOKEN_PATTERN, is_stop_word, stem
+from ..analysis import TOKEN_PATTERN, is_stop_word, stem, surface_word
 from ..schema import TEXT_FIELDS
 from ..text_utils import fold
 from .lexicon import Lexicon
@@ -88,7 +88,7 @@ class QueryCompiler:
 
     def term(self, word: str) -> str:
         """The indexed form of a typed word (folded, stemmed when stemming is on)."""
-        folded = fold(word).split("'")[0]
+        folded = surface_word(word)
         return stem(folded) if self.options.stemming else folded
 
     def compile(self, parsed: ParsedQuery) -> CompiledQuery:
@@ -107,6 +107,10 @@ class QueryCompiler:
 
     def is_question_word(self, word: str) -> bool:
         return self.options.questions and fold(word) in self.lexicon.question_words
+
+    def is_year(self, word: str) -> bool:
+        """A year written as a word ('2022'), when year steering is on."""
+        return self.options.years and YEAR.fullmatch(surface_word(word)) is not None
 
     def group_query(self, group: list[Clause], built: CompiledQuery, last: bool = False) -> Query | None:
         """An AND-ish conjunction: any clause matches, all clauses and the phrase rank higher.
@@ -129,7 +133,7 @@ class QueryCompiler:
                     plain_words.append(clause.words[0])
             if q is not None:
                 parts.append(q)
-                if clause.phrase or not (self.options.years and YEAR.fullmatch(fold(clause.words[0]))):
+                if clause.phrase or not self.is_year(clause.words[0]):
                     built.topic.append(q)
         if not parts:
             return None
@@ -154,11 +158,11 @@ class QueryCompiler:
         ``prefix``: the word is still being typed; it is completed, never corrected."""
         if is_stop_word(word):
             return None
-        folded = fold(word).split("'")[0]
+        folded = surface_word(word)
         base = self.term(word)
         built.highlight.add(base)
         built.typed.add(base)
-        if self.options.years and YEAR.fullmatch(folded):
+        if self.is_year(word):
             built.years.add(int(folded))
         alternatives: list[Query] = [any_field(base)]
         parts = self.lexicon.decompounder.split(folded) if self.options.compounds else ()

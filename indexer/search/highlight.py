@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from ..analysis import TOKEN_PATTERN, Decompounder, stem
+from ..analysis import TOKEN_PATTERN, Decompounder, stem, surface_word
 from ..text_utils import fold
 from .results import MarkedText
 
@@ -25,7 +25,7 @@ class Highlighter:
         @lru_cache(maxsize=200_000)
         def token_keys(token: str) -> frozenset[str]:
             """Every form under which a text token can match a query term: folded, stemmed, its parts' stems."""
-            folded = fold(token).split("'")[0]
+            folded = surface_word(token)
             return frozenset({folded, stem(folded), *(stem(part) for part in decompounder.split(folded))})
 
         self.token_keys = token_keys

@@ -8,7 +8,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from ..analysis import TOKEN_PATTERN, stem
+from ..analysis import TOKEN_PATTERN, stem, surface_word
 from ..text_utils import fold
 
 DATA = Path(__file__).parent / "data"
@@ -25,7 +25,7 @@ class VocabularyError(ValueError):
 def entry_words(entry: str) -> tuple[str, ...]:
     """A thesaurus entry as the folded words a query would hold (a possessive 's dropped, as the
     query side drops it: "camera's" is "camera")."""
-    return tuple(fold(w).split("'")[0] for w in re.findall(TOKEN_PATTERN, entry))
+    return tuple(surface_word(w) for w in re.findall(TOKEN_PATTERN, entry))
 
 
 def load_thesaurus(path: Path | None = None) -> dict[str, list[str]]:
@@ -79,17 +79,17 @@ def check_vocabulary() -> None:
 def thesaurus_or_empty() -> dict[str, list[str]]:
     """The thesaurus for a generation being opened; a file broken by an edit since start-up turns
     synonyms off (logged) instead of making the new generation unopenable."""
-    try:
-        return load_thesaurus()
-    except VocabularyError as exc:
-        log.error("%s; synoniemen staan uit tot het bestand hersteld is", exc)
-        return {}
+    return or_empty(load_thesaurus, {}, "synoniemen staan uit")
 
 
 def question_words_or_empty() -> frozenset[str]:
-    """The question words for a generation being opened (empty, logged, if the file broke)."""
+    """The question words for a generation being opened (none, logged, if the file broke)."""
+    return or_empty(load_question_words, frozenset(), "vraagwoorden tellen gewoon mee")
+
+
+def or_empty(load, empty, consequence: str):
     try:
-        return load_question_words()
+        return load()
     except VocabularyError as exc:
-        log.error("%s; vraagwoorden tellen gewoon mee tot het bestand hersteld is", exc)
-        return frozenset()
+        log.error("%s; %s tot het bestand hersteld is", exc, consequence)
+        return empty
