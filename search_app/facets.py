@@ -2,6 +2,7 @@
 options with toggle URLs, and the selected values (and a chosen document) into removable chips."""
 from __future__ import annotations
 
+from typing import Callable
 from urllib.parse import urlencode
 
 from indexer.facets import FACET_NAMES, FACETS, FacetSpec
@@ -33,8 +34,8 @@ def state_url(state: dict[str, list[str]], page: int | None = None, path: str = 
     return path + ("?" + urlencode(pairs) if pairs else "")
 
 
-def chips(state: dict[str, list[str]], document_titles: dict[str, str] | None = None) -> list[dict]:
-    """Selected filters as removable chips; a chosen document by its title (``document_titles``), else its id."""
+def chips(state: dict[str, list[str]], document_title: Callable[[str], str | None] = lambda doc_id: None) -> list[dict]:
+    """Selected filters as removable chips; a chosen document by its title (``document_title``), else its id."""
     out = []
     for spec in FACETS:
         for value in state.get(spec.name, []):
@@ -42,7 +43,7 @@ def chips(state: dict[str, list[str]], document_titles: dict[str, str] | None = 
             label = spec.value_label(value)
             out.append({"facet": spec.label, "label": label, "text": label, "url": state_url(rest)})
     for doc_id in state.get("document", []):
-        title = (document_titles or {}).get(doc_id, doc_id)
+        title = document_title(doc_id) or doc_id
         out.append({"facet": DOCUMENT_LABEL, "label": title, "text": f"{DOCUMENT_LABEL}: {title}",
                     "url": state_url({**state, "document": []})})
     return out

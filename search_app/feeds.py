@@ -93,7 +93,8 @@ def search_feed():
     state = {**page_state(request.args), "sort": [], "group": []}
     page_url, self_url = root + state_url(state), root + state_url(state, path="/feed.atom")
     hits = response.hits
-    document_title = hits[0].doc_title if params.get("document") and hits else params.get("document")
+    document = params.get("document")
+    document_title = (get_service().document_title(document) or document) if document else None
     site = current_app.config["SITE_NAME"]
 
     feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": "nl"})   # plain names in the Atom default namespace

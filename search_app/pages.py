@@ -76,7 +76,8 @@ def render_search(template: str, compact: bool = False):
     context = {
         "state": state, "q": state["q"][0], "error": error, "response": body, "compact": compact,
         "framed": in_embed, "facets": facets,
-        "chips": [{**chip, "url": link(chip["url"])} for chip in chips(state, document_titles(body))] if body else [],
+        "chips": ([{**chip, "url": link(chip["url"])} for chip in chips(state, get_service().document_title)]
+                  if body else []),
         "state_url": lambda *args, **kwargs: link(state_url(*args, **kwargs)),
         "themes": get_service().facet_values("theme"),
         "pages": [{**p, "url": link(p["url"])} for p in pagination(body, state)] if body else [],
@@ -131,11 +132,6 @@ def start_page(link) -> tuple[dict, dict]:
     return body, {"themes": themes, "documents": list(documents.values())[:START_DOCUMENTS],
                   "document_count": get_service().stats()["documents"],
                   "all_url": link(state_url({"sort": ["newest"], "group": ["none"]}))}
-
-
-def document_titles(body: dict | None) -> dict[str, str]:
-    """The titles of the documents a page of results shows, by id (for the document chip)."""
-    return {hit["document"]["id"]: hit["document"]["title"] for hit in (body or {}).get("results", [])}
 
 
 def theme_history(section: dict) -> list[dict]:

@@ -103,6 +103,10 @@ class SearchService:
         generation = self.refresh()
         return {"documents": len(generation.by_document), "sections": len(generation.docnums)}
 
+    def document_title(self, doc_id: str) -> str | None:
+        """A document's title, or None when the current generation has no such document."""
+        return self.refresh().lexicon.documents.get(doc_id, {}).get("title")
+
     def facet_values(self, facet: str) -> list:
         """Values a facet may take: the controlled lists, or what the index holds."""
         return self.refresh().facet_values(facet)
