@@ -38,9 +38,14 @@ MESSAGES = {
 }
 
 
+def is_json_path(path: str) -> bool:
+    """Whether a path speaks JSON (the API, /healthz, /openapi.json) rather than HTML."""
+    return path.startswith("/api/") or path == "/api" or path in JSON_PATHS
+
+
 def wants_json() -> bool:
-    """Whether this request's path speaks JSON (the API, /healthz, /openapi.json) rather than HTML."""
-    return request.path.startswith("/api/") or request.path == "/api" or request.path in JSON_PATHS
+    """Whether this request's path speaks JSON."""
+    return is_json_path(request.path)
 
 
 def error(message: str, status: int):

@@ -34,6 +34,7 @@ from waitress.server import BaseWSGIServer, create_server
 from waitress.task import ErrorTask
 from waitress.utilities import RequestEntityTooLarge, RequestHeaderFieldsTooLarge, ServerNotImplemented
 
+from .api import MESSAGES, is_json_path
 from .security import OTHER_POLICY, REFERRER_POLICY
 
 RESTART_PAUSE = 1.0            # seconds between replacing a child that died, so a crash loop does not spin
@@ -104,7 +105,7 @@ def spawn(make_app: Callable[[], object], sock: socket.socket, waitress_options:
 def dutch_error(error, max_body: int) -> str:
     """The Dutch message for an error waitress found while reading a request."""
     if isinstance(error, RequestHeaderFieldsTooLarge):
-        return "De headers van het verzoek zijn te groot."
+        return MESSAGES[431]
     if isinstance(error, RequestEntityTooLarge):
         return f"Het verzoek is te groot: de server neemt hoogstens {max_body} bytes aan."
     if isinstance(error, ServerNotImplemented):
@@ -113,7 +114,7 @@ def dutch_error(error, max_body: int) -> str:
         if "chunk" in str(error.body).lower():
             return "Ongeldig verzoek: de chunked-codering van de body klopt niet."
         return "Ongeldig verzoek: de server kon de verzoekregel of de headers niet lezen."
-    return "Er ging aan onze kant iets mis. Probeer het later opnieuw."
+    return MESSAGES[500]
 
 
 def request_path(request) -> str:
@@ -136,12 +137,12 @@ def request_path(request) -> str:
 
 class DutchErrorTask(ErrorTask):
     """waitress's error answer (status and closing the connection kept), with a Dutch body:
-    JSON on /api paths, plain text elsewhere."""
+    JSON on JSON paths (as the app answers them), plain text elsewhere."""
 
     def execute(self):
         error = self.request.error
         message = dutch_error(error, self.channel.adj.max_request_body_size)
-        if request_path(self.request).startswith("/api/"):
+        if is_json_path(request_path(self.request)):
             body = json.dumps({"error": message}, ensure_ascii=False).encode("utf-8")
             content_type = "application/json"
         else:
