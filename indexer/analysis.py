@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from nltk.stem.snowball import DutchStemmer
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, Token
 
 from .text_utils import fold
 
@@ -194,6 +194,30 @@ class DutchStemFilter(Filter):
         for t in tokens:
             t.text = stem(t.text)
             yield t
+
+
+class TokenTerms:
+    """The index terms of one token, as (text, boost) pairs through an analyzer's filters, remembered.
+
+    No filter looks at a token's neighbours, so a token's terms depend on its text alone: a build
+    runs the filters once per distinct token instead of once per occurrence (the same filters,
+    about a hundredth of the calls). Made anew whenever the analyzer's compound splitter changes.
+    """
+
+    def __init__(self, analyzer):
+        self.filters = analyzer.items[1:]
+        self.memo: dict[str, tuple[tuple[str, float], ...]] = {}
+
+    def __call__(self, token_text: str) -> tuple[tuple[str, float], ...]:
+        terms = self.memo.get(token_text)
+        if terms is None:
+            token = Token(positions=False, boosts=True, mode="index")
+            token.text, token.boost, token.stopped = token_text, 1.0, False
+            stream = iter((token,))
+            for item in self.filters:
+                stream = item(stream)
+            terms = self.memo[token_text] = tuple((t.text, t.boost) for t in stream)
+        return terms
 
 
 def dutch_analyzer(decompounder: Decompounder | None = None, stemming: bool = True):

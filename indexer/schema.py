@@ -9,12 +9,45 @@ from pathlib import Path
 
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
-from .analysis import Decompounder, dutch_analyzer
+from .analysis import Decompounder, TokenTerms, dutch_analyzer
 
 LEXICON_FILE = "lexicon.json"
 TEXT_FIELDS = ("title", "doc_title", "text")        # the searched fields, in this order
 GENERATION_INFIX = ".gen-"
 COMPLETE_MARKER = "complete"                     # written last: a generation without it is partial
+
+
+class DutchText(TEXT):
+    """A TEXT field whose index terms are exactly its analyzer's, with each distinct token analysed once.
+
+    Whoosh's own path runs the whole filter chain over every occurrence of every word; this
+    one tokenises with the analyzer's tokenizer and takes each token's terms from a TokenTerms
+    memo, then counts positions and weights exactly as ``whoosh.formats.Positions`` does.
+    """
+
+    def index(self, value, **kwargs):
+        """(term bytes, frequency, weight, encoded positions) per distinct term of ``value``."""
+        terms_of = self.__dict__.get("_terms")
+        if terms_of is None:
+            terms_of = self._terms = TokenTerms(self.analyzer)
+        positions: dict[str, list[int]] = {}
+        weights: dict[str, float] = {}
+        for position, match in enumerate(self.analyzer.items[0].expression.finditer(value)):
+            for text, boost in terms_of(match.group(0)):
+                positions.setdefault(text, []).append(position)
+                weights[text] = weights.get(text, 0.0) + boost
+        field_boost, encode = self.format.field_boost, self.format.encode
+        for text, found in positions.items():
+            yield text.encode("utf-8"), len(found), weights[text] * field_boost, encode(found)
+
+    def forget_terms(self) -> None:
+        """Drop the remembered token analysis (the analyzer's compound splitter changed)."""
+        self.__dict__.pop("_terms", None)
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_terms", None)            # a build's memo does not belong in the stored schema
+        return state
 
 
 def build_schema(decompounder: Decompounder | None, stemming: bool = True) -> Schema:
@@ -23,9 +56,9 @@ def build_schema(decompounder: Decompounder | None, stemming: bool = True) -> Sc
     return Schema(
         id=ID(stored=True, unique=True),
         doc_id=ID(stored=True),
-        title=TEXT(analyzer=analyzer, stored=True, field_boost=3.0),
-        doc_title=TEXT(analyzer=analyzer, stored=True, field_boost=1.5),
-        text=TEXT(analyzer=analyzer, stored=True),
+        title=DutchText(analyzer=analyzer, stored=True, field_boost=3.0),
+        doc_title=DutchText(analyzer=analyzer, stored=True, field_boost=1.5),
+        text=DutchText(analyzer=analyzer, stored=True),
         theme=ID(stored=True, sortable=True),
         type=ID(stored=True, sortable=True),
         organisation=ID(stored=True, sortable=True),
@@ -59,6 +92,8 @@ def bind_lexicon(schema: Schema, decompounder: Decompounder) -> Schema:
     from .analysis import CompoundFilter
 
     for name in TEXT_FIELDS:
+        if isinstance(schema[name], DutchText):
+            schema[name].forget_terms()
         for item in schema[name].analyzer.items:
             if isinstance(item, CompoundFilter):
                 item.bind(decompounder)

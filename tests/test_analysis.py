@@ -77,3 +77,27 @@ def test_schema_read_back_from_an_index_refuses_to_analyse_until_bound(index_dir
     bind_lexicon(schema, lexicon.decompounder)
     assert [t.text for t in schema["text"].analyzer("mensenhandelmonitor")] == [
         "mensenhandelmonitor", "mensenhandel", "monitor"]
+
+
+def test_index_terms_are_exactly_the_analyzers_on_every_seed_section(decompounder):
+    """DutchText analyses each distinct token once; its postings must equal Whoosh's own path,
+    which runs the analyzer over every occurrence (positions, frequencies, weights, bytes)."""
+    from whoosh.fields import TEXT
+
+    from indexer.schema import TEXT_FIELDS, build_schema
+
+    schema = build_schema(decompounder)
+    _, sections, _ = ingest_corpus(CORPUS)
+    for section in sections:
+        for name in TEXT_FIELDS:
+            field, value = schema[name], getattr(section, name)
+            assert sorted(field.index(value)) == sorted(TEXT.index(field, value)), (section.id, name)
+
+
+def test_binding_another_lexicon_forgets_the_remembered_token_analysis(decompounder):
+    from indexer.schema import build_schema
+
+    schema = build_schema(Decompounder({}))
+    assert b"mensenhandel" not in {term for term, *_ in schema["text"].index("mensenhandelmonitor")}
+    bind_lexicon(schema, decompounder)
+    assert b"mensenhandel" in {term for term, *_ in schema["text"].index("mensenhandelmonitor")}

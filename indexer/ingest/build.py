@@ -7,13 +7,16 @@ generation while staff reindex, and pick up the new one when they next check.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 import time
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
 
 from ..analysis import Decompounder, surface_words
 from ..dutch_words import DUTCH_WORDS_FILE, write_dutch_words
@@ -22,7 +25,7 @@ from .cache import CACHE_FILE, IngestCache, fingerprint, ingester_version, load_
 from .corpus import Limits
 from .learn import acronyms, vocabulary
 from .generations import build_lock, check_shrink, live_generation, mark_complete, remove_partial, swap_generation
-from .pipeline import Ingestion, Progress, ingest_files
+from .pipeline import Ingestion, Progress, die_with_parent, ingest_files
 from .records import IngestReport, SectionRecord
 
 WORD_LIST_SIZE = 40_000
@@ -67,15 +70,58 @@ def section_fields(section: SectionRecord) -> dict:
 
 
 def write_generation(target: Path, sections: list[SectionRecord], lexicon: dict,
-                     decompounder: Decompounder | None, stemming: bool = True) -> None:
-    """Write one complete index generation into an empty directory."""
+                     decompounder: Decompounder | None, stemming: bool = True, writers: int | None = None) -> None:
+    """Write one complete index generation into an empty directory: one segment per core.
+
+    Whoosh's writer is pure Python and uses one core; each worker process writes the segment
+    of a contiguous share of the sections (so section numbers keep the corpus order), and one
+    commit lists the segments, as ``whoosh.multiproc`` does with ``multisegment=True``.
+    Scores do not depend on how sections are split over segments (term and length statistics
+    are summed over them). ``writers`` overrides the number of processes (for tests).
+    """
     target.mkdir(parents=True)
     ix = whoosh_index.create_in(str(target), build_schema(decompounder, stemming))
-    writer = ix.writer(limitmb=256)
+    shares = contiguous_shares(sections, writers or writer_count(len(sections)))
+    if len(shares) <= 1:
+        segments = [write_segment(target, share, decompounder) for share in shares]
+    else:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(len(shares), mp_context=context, initializer=die_with_parent) as pool:
+            segments = list(pool.map(write_segment, [target] * len(shares), shares, [decompounder] * len(shares)))
+    ix.writer().commit(mergetype=lambda writer, existing: existing + segments)
+    write_lexicon(target, lexicon)
+
+
+MAX_WRITERS = 4
+SECTIONS_PER_WRITER = 2_000       # fewer sections than this per process: not worth starting one
+
+
+def writer_count(sections: int) -> int:
+    """How many processes write a generation of this many sections."""
+    return max(1, min(os.cpu_count() or 1, MAX_WRITERS, sections // SECTIONS_PER_WRITER))
+
+
+def contiguous_shares(sections: list[SectionRecord], count: int) -> list[list[SectionRecord]]:
+    """The sections cut into ``count`` runs of nearly equal length, in order."""
+    size = max(1, -(-len(sections) // count))
+    return [sections[start:start + size] for start in range(0, len(sections), size)]
+
+
+def write_segment(target: Path, sections: list[SectionRecord], decompounder: Decompounder | None):
+    """Write sections into a new segment of the (uncommitted) index at ``target``; return the segment.
+
+    The caller commits: it holds the index, so this writer takes no lock (as Whoosh's own
+    multiprocessing writer does), and the schema read back from disk is bound to the lexicon.
+    """
+    ix = whoosh_index.open_dir(str(target))
+    writer = SegmentWriter(ix, _lk=False, limitmb=128)
+    if decompounder is not None:
+        bind_lexicon(writer.schema, decompounder)
     for section in sections:
         writer.add_document(**section_fields(section))
-    writer.commit()
-    write_lexicon(target, lexicon)
+    segment = writer._finalize_segment()
+    writer._finish()
+    return segment
 
 
 def update_generation(live: Path, target: Path, sections: list[SectionRecord], lexicon: dict,
