@@ -52,6 +52,32 @@ def part_vocabulary(words: Counter) -> dict[str, int]:
     return vocabulary
 
 
+class SectionWriter(SegmentWriter):
+    """Whoosh's segment writer, with the field lengths it asks for at every posting read once per field."""
+
+    def per_document_reader(self):
+        return FieldLengths(super().per_document_reader())
+
+
+class FieldLengths:
+    """A segment's field lengths as lists: writing postings asks a length per posting (a column
+    read each time in Whoosh); here each field's column is read once."""
+
+    def __init__(self, reader):
+        self.reader = reader
+        self.fields: dict[str, list[int]] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        lengths = self.fields.get(fieldname)
+        if lengths is None:
+            lengths = self.fields[fieldname] = [self.reader.doc_field_length(n, fieldname, default)
+                                                for n in range(self.reader.doc_count_all())]
+        return lengths[docnum]
+
+    def close(self) -> None:
+        self.reader.close()
+
+
 def section_meta(section: SectionRecord) -> dict:
     """The stored, non-searched fields of a section."""
     return {
@@ -114,7 +140,7 @@ def write_segment(target: Path, sections: list[SectionRecord], decompounder: Dec
     multiprocessing writer does), and the schema read back from disk is bound to the lexicon.
     """
     ix = whoosh_index.open_dir(str(target))
-    writer = SegmentWriter(ix, _lk=False, limitmb=128)
+    writer = SectionWriter(ix, _lk=False, limitmb=128)
     if decompounder is not None:
         bind_lexicon(writer.schema, decompounder)
     for section in sections:
