@@ -1,4 +1,10 @@
 """dedupe: the PDF and the digital edition of one report give one copy of each section."""
+import random
+from collections import Counter
+from itertools import combinations
+
+from indexer.ingest.dedupe import (DOCUMENT_OVERLAP, MAX_HOLDERS, MIN_RELIABLE_SAMPLE, containment, duplicate_pairs,
+                                   hashed_containment, pairs_to_compare, shingle_hashes, shingles)
 from indexer.ingest.pipeline import ingest_corpus
 
 from .conftest import CORPUS
@@ -18,3 +24,86 @@ def test_duplicate_report_keeps_the_cleaner_copy_and_remembers_the_other():
     assert any("Geachte heer, mevrouw" in s.text for s in pdf)
     # one copy of a passage that both editions contain
     assert sum("Themadiner polarisatie voor bestuurders" in s.text for s in sections) == 1
+
+
+def reference_pairs(samples: dict[str, frozenset[int]], fresh: set[str]) -> set[tuple[str, str]]:
+    """The rule spelled out pair by pair: a pair with a fresh document that shares a sample value held
+    by at most MAX_HOLDERS documents, whose samples overlap enough (or are too small to tell)."""
+    holders = Counter(value for sample in samples.values() for value in sample)
+    found = set()
+    for a, b in combinations(sorted(samples), 2):
+        if not (a in fresh or b in fresh):
+            continue
+        common = samples[a] & samples[b]
+        if not any(holders[value] <= MAX_HOLDERS for value in common):
+            continue
+        smaller = min(len(samples[a]), len(samples[b]))
+        if smaller < MIN_RELIABLE_SAMPLE or len(common) / smaller >= DOCUMENT_OVERLAP - 0.1:
+            found.add((a, b))
+    return found
+
+
+def synthetic_samples(pick: random.Random) -> dict[str, frozenset[int]]:
+    """Samples of 160 documents: families of copies, boilerplate values in more than MAX_HOLDERS
+    documents (which alone can carry a pair over the line), values held by exactly MAX_HOLDERS and
+    MAX_HOLDERS + 1 documents, random overlaps, and samples too small to be reliable."""
+    docs = [f"d{n:03}" for n in range(160)]
+    samples = {doc: set(pick.sample(range(10_000, 13_000), pick.randint(25, 60))) for doc in docs}
+    for family in range(8):                               # copies: most of a base sample, some noise
+        base = pick.sample(range(20_000 + 1000 * family, 20_500 + 1000 * family), 40)
+        for doc in docs[family * 6:family * 6 + 4]:
+            samples[doc] |= set(pick.sample(base, pick.randint(20, 40)))
+    for value in range(30):                               # boilerplate
+        for doc in pick.sample(docs, pick.randint(MAX_HOLDERS + 1, 150)):
+            samples[doc].add(value)
+    for value, holders in ((100, MAX_HOLDERS), (101, MAX_HOLDERS + 1)):
+        for doc in pick.sample(docs, holders):
+            samples[doc].add(value)
+    for doc in docs[-10:]:                                # too small to tell
+        samples[doc] = set(pick.sample(range(10_000, 10_300), pick.randint(1, MIN_RELIABLE_SAMPLE - 1)))
+    return {doc: frozenset(sample) for doc, sample in samples.items()}
+
+
+def test_pairs_to_compare_follows_the_pairwise_rule_for_every_pair():
+    pick = random.Random(7)
+    for _ in range(3):
+        samples = synthetic_samples(pick)
+        for fresh in (set(samples), set(pick.sample(sorted(samples), 40)), {"d001"}, set()):
+            expected = reference_pairs(samples, fresh)
+            assert {tuple(sorted(pair)) for pair in pairs_to_compare(samples, fresh)} == expected
+    # the data exercises what could go wrong: pairs that boilerplate carries over the line, small samples
+    expected = reference_pairs(samples, set(samples))
+    holders = Counter(value for sample in samples.values() for value in sample)
+    smaller = {pair: min(len(samples[pair[0]]), len(samples[pair[1]])) for pair in expected}
+    rare = {pair: sum(holders[v] <= MAX_HOLDERS for v in samples[pair[0]] & samples[pair[1]]) for pair in expected}
+    assert any(rare[p] / smaller[p] < DOCUMENT_OVERLAP - 0.1 for p in expected if smaller[p] >= MIN_RELIABLE_SAMPLE)
+    assert any(smaller[p] < MIN_RELIABLE_SAMPLE for p in expected) and len(expected) > 100
+
+
+def test_a_value_in_more_than_max_holders_documents_does_not_make_a_pair():
+    shared_by_all = {f"d{n}": frozenset({1, 2}) for n in range(MAX_HOLDERS + 1)}
+    assert pairs_to_compare(shared_by_all, set(shared_by_all)) == []
+    shared_by_max = {f"d{n}": frozenset({1}) for n in range(MAX_HOLDERS)}
+    assert len(pairs_to_compare(shared_by_max, {"d0"})) == MAX_HOLDERS - 1
+
+
+def test_hashed_shingles_overlap_exactly_as_the_word_tuples_do():
+    _, sections, _ = ingest_corpus(CORPUS)
+    texts = [s.text for s in sections[:40]]
+    hashed = [shingle_hashes(text) for text in texts]
+    grams = [shingles(text) for text in texts]
+    for a, b in combinations(range(len(texts)), 2):
+        assert len(hashed[a]) == len(grams[a])
+        assert hashed_containment(hashed[a], hashed[b]) == containment(grams[a], grams[b])
+
+
+def test_a_changed_document_is_compared_again_with_the_unchanged_ones():
+    docs, _, _ = ingest_corpus(CORPUS)
+    pairs, verdicts = duplicate_pairs(docs)
+    assert any(verdicts.copies.values())
+    changed = "var-jaarverslag-2024-pdf"
+    keys = {d.meta.doc_id: d.meta.doc_id + ("@2" if d.meta.doc_id == changed else "") for d in docs}
+    again, later = duplicate_pairs(docs, keys=keys, previous=verdicts)
+    assert again == pairs
+    renamed = {tuple(sorted(keys[doc_id] for doc_id in pair)): copies for pair, copies in verdicts.copies.items()}
+    assert later.copies == renamed

@@ -6,12 +6,20 @@ so the check grows with the corpus, not with its square. Of such a pair the clea
 character during normalisation) is kept; every section of the other one whose shingles
 are mostly found in the kept document is folded into the kept section it overlaps most,
 which remembers it in ``also_in``. Sections only one copy has (a cover letter) stay.
+
+For speed the shared samples of all pairs are counted at once with numpy, and the shingles
+of each document and section are hashed once per build into a sorted array of 64-bit
+hashes, so that overlaps are array look-ups rather than sets of word tuples.
 """
 from __future__ import annotations
 
 import hashlib
 import re
 from dataclasses import dataclass, field
+from itertools import chain
+from typing import Iterator
+
+import numpy as np
 
 from .records import NormalisedDocument, SectionRecord
 from ..text_utils import fold
@@ -21,19 +29,68 @@ DOCUMENT_OVERLAP = 0.5
 SECTION_OVERLAP = 0.6
 WORD_OVERLAP = 0.9       # tables whose cells a PDF scrambled: same words, other order
 
+WORD = re.compile(r"[a-z0-9]+")
+BAG_WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
+
+
+def folded_words(text: str) -> list[str]:
+    """The words shingles are made of: folded letters and digits (hyphen joins already undone by normalisation)."""
+    return WORD.findall(fold(text))
+
+
+def word_grams(words: list[str]) -> Iterator[tuple[str, ...]]:
+    """Every run of SHINGLE consecutive words, in order; none when there are fewer words."""
+    return zip(*(words[i:] for i in range(SHINGLE)))
+
 
 def shingles(text: str) -> set[tuple[str, ...]]:
     """Word 5-grams of the folded text (hyphen joins already undone by normalisation)."""
-    words = re.findall(r"[a-z0-9]+", fold(text))
-    return {tuple(words[i:i + SHINGLE]) for i in range(max(0, len(words) - SHINGLE + 1))}
+    return set(word_grams(folded_words(text)))
+
+
+def shingle_hashes(text: str) -> np.ndarray:
+    """The text's shingles as a sorted array of distinct 64-bit hashes: overlaps become array look-ups.
+
+    Python's own tuple hash is used because it is many times faster than a digest; it is salted
+    per process, so these arrays live for one build only and are never cached. Two different
+    shingles of one corpus sharing a 64-bit hash is too unlikely to matter.
+    """
+    words = folded_words(text)
+    hashes = np.fromiter(map(hash, word_grams(words)), np.int64, max(0, len(words) - SHINGLE + 1))
+    return distinct(hashes)
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (np.unique without its overhead, which counts for short arrays)."""
+    values.sort()
+    keep = np.ones(len(values), bool)
+    keep[1:] = values[1:] != values[:-1]
+    return values[keep]
 
 
 def word_bag(text: str) -> set[str]:
-    return set(re.findall(r"[a-z0-9]+(?:[.,][0-9]+)*", fold(text)))
+    """The distinct folded words of a text, numbers with their decimals kept whole."""
+    return set(BAG_WORD.findall(fold(text)))
 
 
 def containment(part: set, whole: set) -> float:
+    """The share of ``part`` that ``whole`` holds too."""
     return len(part & whole) / len(part) if part else 0.0
+
+
+def shared(a: np.ndarray, b: np.ndarray) -> int:
+    """How many values two sorted arrays of distinct values have in common."""
+    if len(a) > len(b):
+        a, b = b, a                    # look the shorter one up in the longer one
+    if not len(a):
+        return 0
+    at = np.minimum(np.searchsorted(b, a), len(b) - 1)
+    return int(np.count_nonzero(b[at] == a))
+
+
+def hashed_containment(part: np.ndarray, whole: np.ndarray) -> float:
+    """``containment`` of two shingle hash arrays (see ``shingle_hashes``)."""
+    return shared(part, whole) / len(part) if len(part) else 0.0
 
 
 def cleanliness(doc: NormalisedDocument) -> float:
@@ -57,6 +114,8 @@ def shingle_sample(text: str) -> frozenset[int]:
 
 MAX_HOLDERS = 100        # a shingle in more documents than this is boilerplate, not a sign of a copy
 MIN_RELIABLE_SAMPLE = 20
+PAIR_BLOCK = 1 << 20     # pair codes (and pairs found) counted at once: bounds the memory used
+DENSE_TALLY = 16         # count by table rather than by sorting when the codes fill 1/16 of their range
 
 
 @dataclass
@@ -71,28 +130,130 @@ class CopyVerdicts:
     copies: dict[tuple[str, str], bool] = field(default_factory=dict)
 
 
-def candidate_pairs(samples: dict[str, frozenset[int]], fresh: set[str]) -> set[tuple[str, str]]:
-    """Pairs with a ``fresh`` document that share a sampled shingle with it: near-linear, not every pair."""
-    holders: dict[int, list[str]] = {}
-    for doc_id, sample in samples.items():
-        for value in sample:
-            holders.setdefault(value, []).append(doc_id)
-    pairs = set()
-    for doc_id in fresh:
-        for value in samples[doc_id]:
-            others = holders[value]
-            if len(others) <= MAX_HOLDERS:
-                pairs.update(tuple(sorted((doc_id, other))) for other in others if other != doc_id)
-    return pairs
+@dataclass
+class Holders:
+    """Every (sample value, document) entry, sorted by value, then stale before fresh documents, then
+    by document index; per entry the span of its value's group and where the group's fresh part starts."""
+
+    fresh: np.ndarray                  # by document index
+    docs: np.ndarray
+    start: np.ndarray
+    fresh_start: np.ndarray
+    stop: np.ndarray
 
 
-def may_be_copies(a: frozenset[int], b: frozenset[int]) -> bool:
-    """Could the texts behind two samples overlap enough? Large samples answer themselves; small ones
-    cannot tell, so their texts are compared in full."""
-    smaller = min(len(a), len(b))
-    if smaller < MIN_RELIABLE_SAMPLE:
-        return True
-    return len(a & b) / smaller >= DOCUMENT_OVERLAP - 0.1      # a margin: the exact check decides
+def holders(samples: list[frozenset[int]], fresh: np.ndarray) -> Holders:
+    """The documents holding each sampled value, as groups of one sorted array."""
+    sizes = np.fromiter(map(len, samples), np.int64, len(samples))
+    values = np.fromiter(chain.from_iterable(samples), np.uint64, int(sizes.sum()))
+    docs = np.repeat(np.arange(len(samples)), sizes)
+    order = np.lexsort((docs, fresh[docs], values))
+    values, docs = values[order], docs[order]
+    new = np.ones(len(values), bool)
+    new[1:] = values[1:] != values[:-1]
+    starts = np.flatnonzero(new)
+    group = np.cumsum(new) - 1
+    stops = np.append(starts[1:], len(values))
+    stale = np.add.reduceat((~fresh[docs]).astype(np.int64), starts) if len(starts) else starts
+    return Holders(fresh, docs, starts[group], starts[group] + stale[group], stops[group])
+
+
+def shared_sample_counts(table: Holders) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(first, second, count): document pairs (first < second), at least one of them fresh, that share
+    a sample value held by at most MAX_HOLDERS documents, and how many such values they share."""
+    count = table.stop - table.start
+    position = np.arange(len(table.docs))
+    emits = table.fresh[table.docs] & (count > 1) & (count <= MAX_HOLDERS)
+    # Each pair is produced by one of its documents only, so that it is counted once per shared value:
+    # by a fresh document with the stale holders, and by the lower-numbered of two fresh ones.
+    emitter = np.concatenate([table.docs[emits], table.docs[emits]])
+    lo = np.concatenate([table.start[emits], position[emits] + 1])
+    hi = np.concatenate([table.fresh_start[emits], table.stop[emits]])
+    order = np.argsort(emitter, kind="stable")
+    emitter, lo, hi = emitter[order], lo[order], hi[order]
+    n = len(table.fresh)
+    found = [tally(emitter[a:b], lo[a:b], hi[a:b], table.docs, n) for a, b in blocks(emitter, hi - lo, n)]
+    if not found:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
+    one, other, counts = (np.concatenate(parts) for parts in zip(*found))
+    return np.minimum(one, other), np.maximum(one, other), counts
+
+
+def blocks(emitter: np.ndarray, lengths: np.ndarray, n: int) -> Iterator[tuple[int, int]]:
+    """Slices of the ranges (sorted by emitter) to count at once, each with at most PAIR_BLOCK pairs
+    and PAIR_BLOCK possible pair codes (n per emitting document): bounded memory at any corpus size."""
+    per_doc = np.bincount(emitter, weights=lengths, minlength=n).astype(np.int64).tolist()
+    ends = np.searchsorted(emitter, np.arange(n), side="right").tolist()
+    first, load, start = 0, 0, 0
+    for doc in range(n):
+        if doc > first and ((doc + 1 - first) * n > PAIR_BLOCK or load + per_doc[doc] > PAIR_BLOCK):
+            if ends[doc - 1] > start:
+                yield start, ends[doc - 1]
+            first, load, start = doc, 0, ends[doc - 1]
+        load += per_doc[doc]
+    if n and ends[n - 1] > start:
+        yield start, ends[n - 1]
+
+
+def tally(emitter: np.ndarray, lo: np.ndarray, hi: np.ndarray, docs: np.ndarray, n: int
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(emitting document, partner, count) over the ranges [lo, hi) of partner entries in ``docs``."""
+    lengths = hi - lo
+    total = int(lengths.sum())
+    positions = np.arange(total) + np.repeat(lo - (np.cumsum(lengths) - lengths), lengths)
+    first = int(emitter[0])
+    codes = np.repeat(emitter - first, lengths) * n + docs[positions]
+    size = (int(emitter[-1]) - first + 1) * n
+    if size <= DENSE_TALLY * total:        # a table is linear; a sort is not, but needs no room per code
+        counts = np.bincount(codes, minlength=size)
+        codes = np.flatnonzero(counts)
+        counts = counts[codes]
+    else:
+        codes, counts = np.unique(codes, return_counts=True)
+    return codes // n + first, codes % n, counts
+
+
+BITS_SET = np.array([bin(byte).count("1") for byte in range(256)], np.uint8)     # by byte value
+
+
+def widespread_shared(table: Holders, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """How many sample values held by more than MAX_HOLDERS documents each pair shares.
+
+    Finding pairs through such values would cost the square of their holders; counting them for
+    pairs already found costs little: each document gets a row of bits, one per such value, and a
+    pair's count is the number of bits set in both rows.
+    """
+    wide = table.stop - table.start > MAX_HOLDERS
+    column = np.unique(table.start[wide], return_inverse=True)[1].reshape(-1)
+    width = (int(column.max()) + 8) // 8 if len(column) else 0
+    rows = np.zeros((len(table.fresh), width), np.uint8)
+    np.bitwise_or.at(rows, (table.docs[wide], column >> 3), (1 << (column & 7)).astype(np.uint8))
+    counts = np.zeros(len(first), np.int64)
+    step = max(1, PAIR_BLOCK // max(width, 1))
+    for at in range(0, len(first), step):
+        part = slice(at, at + step)
+        counts[part] = BITS_SET[rows[first[part]] & rows[second[part]]].sum(axis=1, dtype=np.int64)
+    return counts
+
+
+def may_be_copies(shared: np.ndarray, smaller: np.ndarray) -> np.ndarray:
+    """Could the texts behind pairs of samples overlap enough, given how many values each pair shares and
+    the size of its smaller sample? Large samples answer themselves; small ones cannot tell, so their
+    texts are compared in full."""
+    reliable = smaller >= MIN_RELIABLE_SAMPLE
+    return ~reliable | (shared / np.maximum(smaller, 1) >= DOCUMENT_OVERLAP - 0.1)   # a margin: the exact check decides
+
+
+def pairs_to_compare(samples: dict[str, frozenset[int]], fresh: set[str]) -> list[tuple[str, str]]:
+    """The pairs to compare in full: a fresh document with each that shares a sampled shingle held by
+    at most MAX_HOLDERS documents, if ``may_be_copies`` lets them through. Near-linear, not every pair."""
+    ids = list(samples)
+    listed = [samples[doc_id] for doc_id in ids]
+    table = holders(listed, np.array([doc_id in fresh for doc_id in ids], bool))
+    first, second, common = shared_sample_counts(table)
+    sizes = np.fromiter(map(len, listed), np.int64, len(listed))
+    passed = may_be_copies(common + widespread_shared(table, first, second), np.minimum(sizes[first], sizes[second]))
+    return [(ids[a], ids[b]) for a, b in zip(first[passed].tolist(), second[passed].tolist())]
 
 
 def duplicate_pairs(docs: list[NormalisedDocument], samples: dict[str, frozenset[int]] | None = None,
@@ -111,9 +272,12 @@ def duplicate_pairs(docs: list[NormalisedDocument], samples: dict[str, frozenset
     verdicts = {pair: copies for pair, copies in previous.copies.items() if pair[0] in by_key and pair[1] in by_key}
     fresh = {doc_id for doc_id in samples if keys[doc_id] not in previous.keys}
     by_id = {d.meta.doc_id: d for d in docs}
-    for first, second in candidate_pairs(samples, fresh):
-        if may_be_copies(samples[first], samples[second]):
-            verdicts[tuple(sorted((keys[first], keys[second])))] = are_copies(by_id[first], by_id[second])
+    hashed: dict[str, np.ndarray] = {}          # a document is often in several pairs: hash it once
+    for first, second in pairs_to_compare(samples, fresh):
+        for doc_id in (first, second):
+            if doc_id not in hashed:
+                hashed[doc_id] = shingle_hashes(by_id[doc_id].text)
+        verdicts[tuple(sorted((keys[first], keys[second])))] = overlap_is_copy(hashed[first], hashed[second])
     order = {d.meta.doc_id: n for n, d in enumerate(docs)}
     found = sorted((sorted((by_key[a], by_key[b]), key=order.get) for (a, b), copies in verdicts.items() if copies),
                    key=lambda pair: [order[doc_id] for doc_id in pair])
@@ -126,9 +290,39 @@ def duplicate_pairs(docs: list[NormalisedDocument], samples: dict[str, frozenset
 
 def are_copies(a: NormalisedDocument, b: NormalisedDocument) -> bool:
     """Does most of the smaller document's text occur in the other?"""
-    ga, gb = shingles(a.text), shingles(b.text)
-    smaller, larger = (ga, gb) if len(ga) <= len(gb) else (gb, ga)
-    return containment(smaller, larger) >= DOCUMENT_OVERLAP
+    return overlap_is_copy(shingle_hashes(a.text), shingle_hashes(b.text))
+
+
+def overlap_is_copy(a: np.ndarray, b: np.ndarray) -> bool:
+    """``are_copies`` for two documents' shingle hash arrays."""
+    smaller, larger = (a, b) if len(a) <= len(b) else (b, a)
+    return hashed_containment(smaller, larger) >= DOCUMENT_OVERLAP
+
+
+@dataclass
+class SectionOverlap:
+    """One document's sections with their shingle hashes and word bags, worked out once per build."""
+
+    records: list[SectionRecord]
+    grams: list[np.ndarray]
+    bags: list[set[str]]
+    union: np.ndarray                  # the shingles of all its sections
+
+    @classmethod
+    def of(cls, sections: list[SectionRecord]) -> SectionOverlap:
+        grams = [shingle_hashes(s.text) for s in sections]
+        union = distinct(np.concatenate(grams)) if grams else np.zeros(0, np.int64)
+        return cls(sections, grams, [word_bag(s.text) for s in sections], union)
+
+    def home(self, grams: np.ndarray, bag: set[str]) -> int | None:
+        """The section a section of a copy folds into: the one sharing most shingles if this document
+        holds most of them, else the one holding most of its words if one holds nearly all; or None."""
+        if len(grams) and hashed_containment(grams, self.union) >= SECTION_OVERLAP:
+            overlaps = [shared(grams, g) for g in self.grams]
+            return overlaps.index(max(overlaps))          # the first of equals, as max() picks
+        if bag and self.bags and max(containment(bag, b) for b in self.bags) >= WORD_OVERLAP:
+            return max(range(len(self.bags)), key=lambda i: containment(bag, self.bags[i]))
+        return None
 
 
 def fold_duplicates(docs: list[NormalisedDocument], sections: list[SectionRecord],
@@ -141,22 +335,18 @@ def fold_duplicates(docs: list[NormalisedDocument], sections: list[SectionRecord
     by_doc: dict[str, list[SectionRecord]] = {}
     for section in sections:
         by_doc.setdefault(section.doc_id, []).append(section)
+    overlaps: dict[str, SectionOverlap] = {}     # a document can be in several pairs: work it out once
     dropped_ids: set[str] = set()
     pairs, verdicts = duplicate_pairs(docs, samples, keys, previous)
     for kept_doc, other_doc in pairs:
-        kept_sections = by_doc.get(kept_doc.meta.doc_id, [])
-        kept_grams = [shingles(s.text) for s in kept_sections]
-        all_kept = set().union(*kept_grams) if kept_grams else set()
-        kept_bags = [word_bag(s.text) for s in kept_sections]
-        for section in by_doc.get(other_doc.meta.doc_id, []):
-            grams, bag = shingles(section.text), word_bag(section.text)
-            if grams and containment(grams, all_kept) >= SECTION_OVERLAP:
-                best = max(range(len(kept_sections)), key=lambda i: len(grams & kept_grams[i]))
-            elif bag and kept_bags and max(containment(bag, b) for b in kept_bags) >= WORD_OVERLAP:
-                best = max(range(len(kept_sections)), key=lambda i: containment(bag, kept_bags[i]))
-            else:
-                continue
-            kept_sections[best].also_in.append(section.id)
-            dropped_ids.add(section.id)
+        for doc in (kept_doc, other_doc):
+            if doc.meta.doc_id not in overlaps:
+                overlaps[doc.meta.doc_id] = SectionOverlap.of(by_doc.get(doc.meta.doc_id, []))
+        kept, other = overlaps[kept_doc.meta.doc_id], overlaps[other_doc.meta.doc_id]
+        for section, grams, bag in zip(other.records, other.grams, other.bags):
+            best = kept.home(grams, bag)
+            if best is not None:
+                kept.records[best].also_in.append(section.id)
+                dropped_ids.add(section.id)
     kept = [s for s in sections if s.id not in dropped_ids]
     return kept, len(dropped_ids), verdicts
