@@ -6,7 +6,10 @@ import tomllib
 from pathlib import Path
 
 DATA_DIR = Path(__file__).parent / "data"
-DEFINITION = re.compile(r"((?:[\w'’-]+\s+){1,10}?)\(([A-Z][A-Za-z]{1,7})\)")
+MAX_WORDS = 10
+DEFINITION = re.compile(r"((?:[\w'’-]+\s+){1,%d}?)\(([A-Z][A-Za-z]{1,7})\)" % MAX_WORDS)
+BRACKETED = re.compile(r"\([A-Z][A-Za-z]{1,7}\)")       # where a DEFINITION can end
+SPACES = re.compile(r"\s+")
 ACRONYM = re.compile(r"^[A-Z][A-Za-z]{1,7}$")
 
 
@@ -44,8 +47,9 @@ def mine_acronyms(texts: list[str]) -> dict[str, str]:
     """'Regionaal Controleteam Mensenhandel (RCTM)' -> {'RCTM': 'Regionaal Controleteam Mensenhandel'}."""
     found: dict[str, str] = {}
     for text in texts:
-        flat = re.sub(r"\s+", " ", text)
-        for match in DEFINITION.finditer(flat):
+        if not BRACKETED.search(text):         # most texts define nothing: skip the flattening too
+            continue
+        for match in definitions(SPACES.sub(" ", text)):
             short = match.group(2)
             if not is_acronym(short) or short in found:
                 continue
@@ -53,6 +57,29 @@ def mine_acronyms(texts: list[str]) -> dict[str, str]:
             if long_form:
                 found[short] = long_form
     return found
+
+
+def definitions(flat: str):
+    """The matches of DEFINITION in a text with single spaces, as ``DEFINITION.finditer`` gives them.
+
+    DEFINITION tried at every character is slow (up to ten words read per try), so it is
+    only tried just before each '(ABC)': a definition ends at the first bracket after its
+    start, and its at most ten words hold at most ten spaces, so it starts after the
+    eleventh space before that bracket and after the previous definition.
+    """
+    end = 0
+    for bracket in BRACKETED.finditer(flat):
+        if bracket.start() < end:
+            continue
+        start = bracket.start()
+        for _ in range(MAX_WORDS + 1):
+            start = flat.rfind(" ", 0, start)
+            if start < 0:
+                break
+        match = DEFINITION.search(flat, max(start + 1, end), bracket.end())
+        if match:
+            end = match.end()
+            yield match
 
 
 def load_glossary() -> dict[str, str]:

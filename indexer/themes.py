@@ -19,6 +19,7 @@ class Theme:
     label: str
     pattern: re.Pattern
     headings: frozenset[str]
+    terms: tuple[str, ...] = ()        # as the table writes them ('cyber*'): what ``pattern`` is made of
 
 
 def _term_regex(term: str) -> str:
@@ -34,7 +35,8 @@ def load_themes() -> tuple[Theme, ...]:
     for entry in data["theme"]:
         terms = [entry["label"], *entry.get("terms", [])]
         pattern = re.compile(r"(?<!\w)(?:" + "|".join(_term_regex(t) for t in terms) + ")")
-        themes.append(Theme(entry["label"], pattern, frozenset(heading_key(h) for h in entry.get("headings", []))))
+        themes.append(Theme(entry["label"], pattern, frozenset(heading_key(h) for h in entry.get("headings", [])),
+                            tuple(terms)))
     return tuple(themes)
 
 
@@ -43,9 +45,92 @@ def theme_labels() -> list[str]:
     return [theme.label for theme in load_themes()]
 
 
+PREFIX = re.compile(r"^(?:thema|programma|project)\s*:?\s+")
+VERVOLG = re.compile(r"\s*-\s*vervolg$")
+NOT_KEPT = re.compile(r"[^\w'()]+")
+
+
 def heading_key(heading: str) -> str:
     """A heading reduced for comparison: folded, no 'Thema:'/'Programma'/'Project' prefix, no punctuation."""
-    key = fold(heading)
-    key = re.sub(r"^(?:thema|programma|project)\s*:?\s+", "", key)
-    key = re.sub(r"\s*-\s*vervolg$", "", key)
-    return re.sub(r"[^\w'()]+", " ", key).strip()
+    key = PREFIX.sub("", fold(heading))
+    key = VERVOLG.sub("", key)
+    return NOT_KEPT.sub(" ", key).strip()
+
+
+@lru_cache(maxsize=1)
+def named_themes() -> dict[str, str]:
+    """Heading key -> the theme it names: each theme's headings and its label, the first theme
+    in table order winning a key two themes share."""
+    named: dict[str, str] = {}
+    for theme in load_themes():
+        for key in (*theme.headings, heading_key(theme.label)):
+            named.setdefault(key, theme.label)
+    return named
+
+
+def term_start(term: str) -> tuple[str, bool]:
+    """The word every match of a term starts with, and whether longer words match too:
+    'cyber*' -> ('cyber', True), 'hackers' -> ('hackers', False), 'zorg- en veiligheid' -> ('zorg', False)."""
+    folded = fold(term.rstrip("*"))
+    word = re.match(r"\w*", folded).group()
+    return word, term.endswith("*") and word == folded
+
+
+@dataclass(frozen=True)
+class ThemeWords:
+    """Where theme words can start, so that a text is read once for all themes instead of once per theme."""
+
+    starts: re.Pattern                          # a non-word character and a word a term can start
+    terms: tuple[tuple[str, bool, int], ...]    # (term_start, longer words too, theme number)
+    unscanned: tuple[int, ...]                  # themes with a term starting with no \w character: findall
+
+
+@lru_cache(maxsize=1)
+def theme_words() -> ThemeWords:
+    """The ThemeWords of the theme list (built once per process)."""
+    terms, unscanned = [], set()
+    for number, theme in enumerate(load_themes()):
+        for term in theme.terms:
+            word, longer = term_start(term)
+            if word:
+                terms.append((word, longer, number))
+            else:
+                unscanned.add(number)
+    by_letter: dict[str, set[str]] = {}
+    for word, longer, _ in terms:       # the rest of the word, and for most terms its end
+        by_letter.setdefault(word[0], set()).add(re.escape(word[1:]) + ("" if longer else r"(?!\w)"))
+    # grouped by first letter: the regex engine then tries ~26 branches per word, not one per term
+    branches = (re.escape(letter) + "(?=" + "|".join(sorted(rests, key=lambda r: (-len(r), r))) + ")"
+                for letter, rests in sorted(by_letter.items()))
+    starts = re.compile(r"\W(?:" + "|".join(branches) + r")\w*")
+    return ThemeWords(starts, tuple(terms), tuple(sorted(unscanned)))
+
+
+@lru_cache(maxsize=1 << 16)
+def themes_starting(word: str) -> tuple[int, ...]:
+    """The numbers of the themes that have a term a match of which can start with this whole word."""
+    return tuple(sorted({number for start, longer, number in theme_words().terms
+                         if word == start or (longer and word.startswith(start))}))
+
+
+def theme_counts(folded: str) -> list[int]:
+    """Per theme (in table order) how many matches its pattern has in a folded text, counted as
+    ``len(theme.pattern.findall(folded))`` counts them, but in one pass over the text.
+
+    Every match starts a word with the start of one of the theme's terms (``term_start``), so
+    the pattern is only tried there; a match found ends where that theme's next one may begin.
+    """
+    themes, words = load_themes(), theme_words()
+    counts, ends = [0] * len(themes), [0] * len(themes)
+    for number in words.unscanned:
+        counts[number] = len(themes[number].pattern.findall(folded))
+    for word in words.starts.finditer(" " + folded):      # the space lets the first word have its \W too
+        start = word.start()              # the \W's place in " " + folded is the word's place in folded
+        for number in themes_starting(word.group()[1:]):
+            if number in words.unscanned or start < ends[number]:
+                continue
+            match = themes[number].pattern.match(folded, start)
+            if match:
+                counts[number] += 1
+                ends[number] = match.end()
+    return counts

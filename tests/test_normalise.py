@@ -1,7 +1,8 @@
 """normalise: PDF/OCR repairs, table-driven on real snippets from the seeds."""
 import pytest
 
-from indexer.ingest.normalise import PAGE_BREAK, normalise_text
+from indexer.ingest.normalise import normalise_text
+from indexer.ingest.records import PAGE_BREAK
 
 from .conftest import seed_text
 

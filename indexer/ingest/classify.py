@@ -11,7 +11,7 @@ from collections import Counter
 
 from ..facets import TYPES
 from ..text_utils import fold
-from ..themes import FALLBACK_THEME, heading_key, load_themes, theme_labels
+from ..themes import FALLBACK_THEME, heading_key, load_themes, named_themes, theme_counts, theme_labels
 from .records import DocumentMeta, SectionRecord
 
 PART_TYPES = {"verslag": "jaarverslag", "plan": "jaarplan", "doel": "jaarplan",
@@ -21,17 +21,13 @@ HEADING_WEIGHT = 8
 
 def theme_for_heading(heading: str) -> str | None:
     """The theme a heading names outright ('Thema: Mensenhandel', 'Burgernet'), else None."""
-    key = heading_key(heading)
-    for theme in load_themes():
-        if key in theme.headings or key == heading_key(theme.label):
-            return theme.label
-    return None
+    return named_themes().get(heading_key(heading))
 
 
 def theme_scores(text: str) -> Counter:
     """How often each theme's words occur in a text."""
-    folded = fold(text)
-    return Counter({theme.label: n for theme in load_themes() if (n := len(theme.pattern.findall(folded)))})
+    counts = theme_counts(fold(text))
+    return Counter({theme.label: n for theme, n in zip(load_themes(), counts) if n})
 
 
 def theme_for_section(headings: list[str], text: str, fallback: str = FALLBACK_THEME) -> str:

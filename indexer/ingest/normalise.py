@@ -12,9 +12,9 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .records import ExtractedDocument, NormalisedDocument
+from .columns import LEADING_GLYPH, split_interleaved_columns
+from .records import PAGE_BREAK, ExtractedDocument, NormalisedDocument
 
-PAGE_BREAK = "\f"
 
 _CHAR_REPAIRS = {
     "\ufb01": "fi", "\ufb02": "fl", "\ufb00": "ff", "\ufb03": "ffi", "\ufb04": "ffl",
@@ -23,13 +23,19 @@ _CHAR_REPAIRS = {
     "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2002": " ", "\u2003": " ",
     "\u2013": "-", "\u2014": "-", "\u2011": "-", "\u00ad": "",
 }
+DOUBLED_QUOTES = re.compile(r"'{2,}")
+PAGE_START = re.compile(r"^ (?=[^\s-])")
 URL_LINE = re.compile(r"^\s*((?:https?://|www\.)\S+)\s*[(\[]?\s*$")
 MARKDOWN_LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\s]*)\)")
 BULLET = re.compile(r"^\s*(?:[eo](?=\s+[A-Z0-9\"'(])|\*(?!\*)|•|·|-|►|▶|➤|■|▪)\s+")
 LINK_MARKER = re.compile(r"\s*(?:\[\s*)?(?:»|►|▶|➤)(?:\s*\])?|\s\[(?=\s)|\s>(?=\s|$)")
+LINK_MARKER_CHARS = re.compile(r"[»►▶➤\[>]")       # one of them is in every LINK_MARKER match
 FURNITURE = re.compile(r"^(?:terug naar (?:de inhoud|het overzicht|het)\b.*|overzicht|\d{1,3})$", re.IGNORECASE)
 TRAILING_GLYPHS = re.compile(r"(?<=\S)(?:\s+(?:[o°NAv™\\/)(]|\(\)|o %|\\_ %|\\_(?:\s+[A-Z])?))+\s*$")
-LEADING_GLYPH = re.compile(r"^[\\|]\s*(?=\S)")
+# the last character of every TRAILING_GLYPHS match but its spaces: a line ending otherwise needs no search
+GLYPH_ENDS = frozenset("o°NAv™\\/)(%_ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+TWO_ALNUM = re.compile(r"[^\W_].*?[^\W_]", re.DOTALL)     # [^\W_] is str.isalnum
+ALNUM_RUN = re.compile(r"[^\W_]+")
 # three or more leading scraps of at most two characters, none a word ('.g . &8 & - wordt'): scanner debris
 LEADING_DEBRIS = re.compile(r"^\s*(?:(?:[^\w\s]+\w?|\w[^\w\s]+|[^\w\s])\s+){3,}(?=\w)")
 HYPHEN_CONJUNCTIONS = {"en", "of", "tot", "noch", "als", "dan", "maar"}
@@ -56,11 +62,11 @@ def repair_characters(text: str, log: RepairLog) -> str:
     """Ligatures, curly quotes, odd spaces and dashes to plain forms; NFC."""
     text = unicodedata.normalize("NFC", text)
     for bad, good in _CHAR_REPAIRS.items():
-        text = text.replace(bad, good)
-    doubled = len(re.findall(r"'{2,}", text))
+        text = text.replace(bad, good)      # one C scan per character: faster than str.translate's lookups
+    text, doubled = DOUBLED_QUOTES.subn("'", text)
     if doubled:
         log.add("quotes", doubled)
-    return re.sub(r"'{2,}", "'", text).replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def mark_pages(lines: list[str], log: RepairLog) -> list[str]:
@@ -73,7 +79,7 @@ def mark_pages(lines: list[str], log: RepairLog) -> list[str]:
                 if piece.strip():
                     out.append(piece)
                 out.append(PAGE_BREAK)
-        if re.match(r"^ (?=[^\s-])", line):
+        if line.startswith(" ") and PAGE_START.match(line):
             out.append(PAGE_BREAK)
             log.add("pages")
         out.append(line.rstrip())
@@ -90,6 +96,9 @@ def pull_links(lines: list[str], log: RepairLog) -> list[str]:
             if url not in log.links:
                 log.links.append(url)
             log.add("url_lines")
+            continue
+        if "](" not in line:             # no Markdown link: most lines
+            out.append(line)
             continue
         for text, url in MARKDOWN_LINK.findall(line):
             if url and url != "#" and url not in log.links:
@@ -116,6 +125,9 @@ def drop_link_markers(lines: list[str], log: RepairLog) -> list[str]:
     """'»', '►', '▶', '[»' and stray '>' mark links in the prose: remove them, keep the words."""
     out = []
     for line in lines:
+        if not LINK_MARKER_CHARS.search(line):
+            out.append(line)
+            continue
         body_start = 2 if line.startswith("- ") else 0
         body, n = LINK_MARKER.subn("", line[body_start:])
         if n:
@@ -124,41 +136,53 @@ def drop_link_markers(lines: list[str], log: RepairLog) -> list[str]:
     return out
 
 
+BOLD = re.compile(r"\*\*(.+?)\*\*")
+ITALIC = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])")
+
+
 def strip_emphasis(lines: list[str], log: RepairLog) -> list[str]:
     """Markdown **bold** and *italic* markers go; the words stay."""
     out = []
     for line in lines:
-        new = re.sub(r"\*\*(.+?)\*\*", r"\1", line)
-        new = re.sub(r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])", r"\1", new)
+        if "*" not in line:
+            out.append(line)
+            continue
+        new = BOLD.sub(r"\1", line)
+        new = ITALIC.sub(r"\1", new)
         out.append(new.replace("**", ""))
     return out
 
 
 DIGIT_LETTERS = str.maketrans("10", "IO")
+# (what every match holds, the rule, its replacement): a rule is not run over a text without it.
+# Each rule matches inside one line (a line end is neither a letter nor [\w&], and never a
+# space the last rule looks for), so the rules run over all lines joined, one call per rule.
+# Where a rule can start with its letters and look back after them (\b0 is 0(?<!\w0)), it does:
+# the regex engine then jumps between those letters instead of trying every position.
+OCR_RULES = (
+    ("0.a.", re.compile(r"\b[o0]?0\.a\."), "o.a."),
+    ("o0.a.", re.compile(r"\bo0\.a\."), "o.a."),
+    ("0", re.compile(r"0(?<!\w0)(?=[a-z]{2,}\b)"), "o"),
+    ("lJ", re.compile(r"lJ(?<!\wlJ)(?=[a-z])"), "IJ"),
+    ("II", re.compile(r"II(?<=[A-Za-z]II)(?=[a-z])"), "ll"),
+    ("I", re.compile(r"I(?<=[a-z]I)(?=[aeiouy])"), "l"),   # not LinkedIn
+    # '&' joins letters in abbreviations (P&C, I&O); numbers never stand around it,
+    # so a 1 or 0 there is an OCR-read I or O: '1&0 Research' -> 'I&O Research'
+    ("&", re.compile(r"(?<![\w&])[A-Z01]&[A-Z01](?![\w&])"), lambda m: m.group().translate(DIGIT_LETTERS)),
+    ("&0", re.compile(r"(?<![\w&])&0(?=[^\S\n]+[A-Z])"), "&O"),     # the same with its first letter lost
+)
 
 
 def repair_ocr(lines: list[str], log: RepairLog) -> list[str]:
     """Typical OCR confusions: 0.a. -> o.a., 0ok -> ook, lJssel -> IJssel, VeiIig -> Veilig."""
-    rules = [
-        (re.compile(r"\b[o0]?0\.a\."), "o.a."),
-        (re.compile(r"\bo0\.a\."), "o.a."),
-        (re.compile(r"\b0(?=[a-z]{2,}\b)"), "o"),
-        (re.compile(r"\blJ(?=[a-z])"), "IJ"),
-        (re.compile(r"(?<=[A-Za-z])II(?=[a-z])"), "ll"),
-        (re.compile(r"(?<=[a-z])I(?=[aeiouy])"), "l"),   # not LinkedIn
-        # '&' joins letters in abbreviations (P&C, I&O); numbers never stand around it,
-        # so a 1 or 0 there is an OCR-read I or O: '1&0 Research' -> 'I&O Research'
-        (re.compile(r"(?<![\w&])[A-Z01]&[A-Z01](?![\w&])"), lambda m: m.group().translate(DIGIT_LETTERS)),
-        (re.compile(r"(?<![\w&])&0(?=\s+[A-Z])"), "&O"),     # the same with its first letter lost
-    ]
-    out = []
-    for line in lines:
-        for pattern, replacement in rules:
-            line, n = pattern.subn(replacement, line)
-            if n:
-                log.add("ocr", n)
-        out.append(line)
-    return out
+    text = "\n".join(lines)
+    for needed, pattern, replacement in OCR_RULES:
+        if needed not in text:
+            continue
+        text, n = pattern.subn(replacement, text)
+        if n:
+            log.add("ocr", n)
+    return text.split("\n")
 
 
 def strip_glyphs(lines: list[str], log: RepairLog) -> list[str]:
@@ -168,16 +192,25 @@ def strip_glyphs(lines: list[str], log: RepairLog) -> list[str]:
         if line == PAGE_BREAK:
             out.append(line)
             continue
-        stripped = line.strip()
-        alnum = sum(ch.isalnum() for ch in stripped)
-        if stripped and (alnum <= 1 or (len(stripped) < 16 and alnum / len(stripped) < 0.5)):
+        if is_glyph_line(line.strip()):
             log.add("glyph_lines")
             continue
-        new = LEADING_DEBRIS.sub("", LEADING_GLYPH.sub("", TRAILING_GLYPHS.sub("", line)))
+        new = TRAILING_GLYPHS.sub("", line) if line.rstrip()[-1:] in GLYPH_ENDS else line
+        new = LEADING_DEBRIS.sub("", LEADING_GLYPH.sub("", new))
         if new != line:
             log.add("glyphs")
         out.append(new)
     return out
+
+
+def is_glyph_line(stripped: str) -> bool:
+    """A line of debris: at most one letter or digit, or a short line less than half letters and digits."""
+    if not stripped:
+        return False
+    if len(stripped) >= 16:
+        return TWO_ALNUM.search(stripped) is None       # stops at the second letter: no count needed
+    alnum = sum(map(len, ALNUM_RUN.findall(stripped)))
+    return alnum <= 1 or alnum / len(stripped) < 0.5
 
 
 def drop_furniture(lines: list[str], log: RepairLog) -> list[str]:
@@ -197,6 +230,22 @@ def drop_furniture(lines: list[str], log: RepairLog) -> list[str]:
     return out
 
 
+HYPHEN_IN_LINE = re.compile(r"(?<=[a-zà-ÿ])- (?=([a-zà-ÿ]+))")
+HYPHEN_AT_END = re.compile(r"[a-zà-ÿ]-$")
+LOWER_WORD = re.compile(r"[a-zà-ÿ]+")
+UPPER_START = re.compile(r"[A-ZÀ-Þ]")
+
+
+def keep_conjunction_hyphen(match: re.Match) -> str:
+    """'Zorg- en' keeps its hyphen and space; 'leerhuis- bijeenkomsten' loses both."""
+    return "- " if match.group(1) in HYPHEN_CONJUNCTIONS else ""
+
+
+def ends_in_hyphen(line: str) -> bool:
+    """Does the line end in a word broken off with a hyphen ('kennisbijeenkom-')?"""
+    return HYPHEN_AT_END.search(line[-3:]) is not None     # a match is the last characters: read only those
+
+
 def join_hyphenation(lines: list[str], log: RepairLog) -> list[str]:
     """Join words split by a line-break hyphen (kennisbijeenkom- / sten); keep real hyphens.
 
@@ -205,20 +254,19 @@ def join_hyphenation(lines: list[str], log: RepairLog) -> list[str]:
     """
     out: list[str] = []
     for line in lines:
-        joined = re.sub(r"(?<=[a-zà-ÿ])- (?=([a-zà-ÿ]+))",
-                        lambda m: "- " if m.group(1) in HYPHEN_CONJUNCTIONS else "", line)
+        joined = HYPHEN_IN_LINE.sub(keep_conjunction_hyphen, line) if "- " in line else line
         if joined != line:
             log.add("hyphens")
             line = joined
-        if out and re.search(r"[a-zà-ÿ]-$", out[-1]) and re.match(r"^[a-zà-ÿ]", line):
-            first_word = re.match(r"[a-zà-ÿ]+", line).group(0)
-            if first_word not in HYPHEN_CONJUNCTIONS:
+        broken = bool(out) and ends_in_hyphen(out[-1])
+        if broken and (first_word := LOWER_WORD.match(line)):
+            if first_word.group(0) not in HYPHEN_CONJUNCTIONS:
                 out[-1] = out[-1][:-1] + line
                 log.add("hyphens")
                 continue
             out[-1] = out[-1] + " " + line
             continue
-        if out and re.search(r"[a-zà-ÿ]-$", out[-1]) and re.match(r"^[A-ZÀ-Þ]", line):
+        if broken and UPPER_START.match(line):
             out[-1] = out[-1] + line
             log.add("hyphens")
             continue
@@ -226,11 +274,14 @@ def join_hyphenation(lines: list[str], log: RepairLog) -> list[str]:
     return out
 
 
+GLUED_HEADING = re.compile(r"^(\d+(?:\.\d+)*\.?\s+\S+?[a-zà-ÿ])([A-Z][a-z].{20,})$")
+
+
 def split_glued_headings(lines: list[str], log: RepairLog) -> list[str]:
     """'3.5 FinanciënDe VAR-website ...': a numbered heading glued to the next paragraph."""
     out = []
     for line in lines:
-        match = re.match(r"^(\d+(?:\.\d+)*\.?\s+\S+?[a-zà-ÿ])([A-Z][a-z].{20,})$", line)
+        match = GLUED_HEADING.match(line)
         if match:
             out.extend([match.group(1), "", match.group(2)])
             log.add("glued_headings")
@@ -239,100 +290,17 @@ def split_glued_headings(lines: list[str], log: RepairLog) -> list[str]:
     return out
 
 
-COLUMN_YEARS_LINE = re.compile(r"^(?:19|20)\d\d\s+(?:19|20)\d\d$")
-BOUNDARY_END = re.compile(r"[-.,;:)'\"]$")
-BOUNDARY_START = re.compile(r"^[A-Z0-9'\"(]")
-
-
-def two_column_heading(line: str) -> str | None:
-    """'Monitoring Monitoring' or 'Huiselijk Geweld /Huiselijk Geweld': one heading over two columns."""
-    words = line.replace("/", " ").replace("\\", " ").split()
-    half = len(words) // 2
-    if len(words) >= 2 and len(words) % 2 == 0 and words[:half] == words[half:] and len(line) <= 90:
-        return " ".join(words[:half])
-    return None
-
-
-def column_boundary(line: str, width: float) -> int | None:
-    """Where the left column ends in a line that holds both columns (a space index), or None."""
-    best, best_score = None, -9.0
-    for i, ch in enumerate(line):
-        if ch != " " or not width * 0.6 <= i <= width * 1.3:
-            continue
-        left, right = line[:i], line[i + 1:]
-        score = -abs(i - width) / width                      # the measured column width dominates
-        score += 0.12 if left.endswith("-") else 0.06 if BOUNDARY_END.search(left) else 0
-        score += 0.05 if BOUNDARY_START.match(right) else 0
-        if score > best_score:
-            best, best_score = i, score
-    return best
-
-
-def split_interleaved_columns(lines: list[str], log: RepairLog) -> list[str]:
-    """Pages printed as two year columns ('2021 2022', 'X /X') whose lines hold both columns:
-    split each such line where the left column most likely ends, and put the right column
-    after the left one under a '/X' continuation heading (the coming year's column)."""
-    lengths = sorted(len(line) for line in lines if len(line) >= 40)
-    if not lengths:
-        return lines
-    width = lengths[len(lengths) // 2]
-    out: list[str] = []
-    page: list[str] = []
-    for line in lines + [PAGE_BREAK]:
-        if line != PAGE_BREAK:
-            page.append(line)
-            continue
-        out.extend(deinterleave_page(page, width, log))
-        out.append(PAGE_BREAK)
-        page = []
-    return out[:-1]
-
-
-def deinterleave_page(page: list[str], width: float, log: RepairLog) -> list[str]:
-    if not any(COLUMN_YEARS_LINE.match(l.strip()) or two_column_heading(l.strip()) for l in page):
-        return page
-    out: list[str] = []
-    heading, left, right = None, [], []
-    in_columns = False
-
-    def flush() -> None:
-        out.extend(left)
-        if right:
-            out.extend(["", "/" + (heading or "Vervolg"), ""])
-            out.extend(right)
-        left.clear()
-        right.clear()
-
-    for index, line in enumerate(page):
-        stripped = line.strip()
-        named = two_column_heading(stripped)
-        if named or COLUMN_YEARS_LINE.match(stripped):
-            flush()
-            heading = named or heading
-            in_columns = True
-            out.append(line)
-            continue
-        if in_columns and 0 < len(stripped) <= 40 and (index == 0 or not page[index - 1].strip()) \
-                and stripped[0].isupper() and (left or right):
-            flush()                       # a new heading: the two columns end here
-            in_columns = False
-        if not in_columns:
-            out.append(line)
-            continue
-        cut = column_boundary(line, width) if len(line) > width * 1.2 else None
-        if cut is None:
-            left.append(line)
-        else:
-            left.append(line[:cut])
-            right.append(LEADING_GLYPH.sub("", line[cut + 1:]))    # a column's own box glyph, e.g. '\\Er'
-            log.add("columns")
-    flush()
-    return out
+SPACE_RUN = re.compile(r"[ \t]{2,}")
 
 
 def tidy_spaces(lines: list[str], log: RepairLog) -> list[str]:
     """One space between words, none at the ends."""
-    return [re.sub(r"[ \t]{2,}", " ", line).strip() if line != PAGE_BREAK else line for line in lines]
+    return [line if line == PAGE_BREAK else single_spaced(line).strip() for line in lines]
+
+
+def single_spaced(line: str) -> str:
+    """Runs of spaces and tabs as one space (a line without two spaces or a tab is left unread)."""
+    return SPACE_RUN.sub(" ", line) if "  " in line or "\t" in line else line
 
 
 LINE_REPAIRS = (

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+PAGE_BREAK = "\f"          # a line of its own between the pages of a normalised text
+
 
 @dataclass(frozen=True)
 class DocumentMeta:

@@ -13,7 +13,7 @@ table (jaarrekening / begroting). The segmenter reads the document as a stream o
 """
 from __future__ import annotations
 
-from ..normalise import two_column_heading
+from ..columns import two_column_heading
 from ..records import NormalisedDocument, SectionRecord
 from .assemble import sections_from_topics
 from .leading import ReportSegmenter

@@ -12,6 +12,8 @@ from .topics import Topic, top_theme
 MIN_SECTION_CHARS = 160
 MAX_SECTION_CHARS = 12_000      # a longer section is split: hits stay readable and snippets cheap
 UNTITLED = "Inleiding"
+SENTENCE_END = re.compile(r"[.:;!?]$")        # searched in a line's last two characters only: its end
+LOWER_START = re.compile(r"[a-z(]")
 
 
 def paragraph_text(blocks: list[str]) -> str:
@@ -20,11 +22,11 @@ def paragraph_text(blocks: list[str]) -> str:
     for block in blocks:
         lines: list[str] = []
         for line in block.split("\n"):
-            if lines and not line.startswith("- ") and not re.search(r"[.:;!?]$", lines[-1]) \
+            if lines and not line.startswith("- ") and not SENTENCE_END.search(lines[-1][-2:]) \
                     and len(lines[-1]) > 50:
                 lines[-1] += " " + line
             elif lines and not line.startswith("- ") and lines[-1].startswith("- ") and len(lines[-1]) > 50 \
-                    and re.match(r"^[a-z(]", line):
+                    and LOWER_START.match(line):
                 lines[-1] += " " + line
             else:
                 lines.append(line)
@@ -127,14 +129,18 @@ def bounded(text: str, limit: int = MAX_SECTION_CHARS) -> list[str]:
     return [p for p in pieces if p]
 
 
+def slug_words(url: str) -> list[str]:
+    """The words of five letters or more in a URL's path: 'https://x.nl/aanpak-overlast' -> ['aanpak', 'overlast']."""
+    return [w for w in re.split(r"[^a-z0-9]+", fold(url.split("//")[-1].split("/", 1)[-1])) if len(w) >= 5]
+
+
 def attach_links(sections: list[SectionRecord], links: list[str], link_texts: dict[str, str]) -> None:
     """Give each section the links it holds: by anchor text where known, else when it
     mentions most of the words of the URL's path (PDF link blocks lose their anchors)."""
+    clues = [(url, fold(link_texts.get(url, "")), slug_words(url)) for url in links]     # the same for every section
     for section in sections:
         folded = fold(section.text)
-        for url in links:
-            anchor = fold(link_texts.get(url, ""))
-            slug_words = [w for w in re.split(r"[^a-z0-9]+", fold(url.split("//")[-1].split("/", 1)[-1])) if len(w) >= 5]
+        for url, anchor, words in clues:
             if (len(anchor) >= 4 and anchor in folded) or \
-                    (not anchor and slug_words and sum(w in folded for w in slug_words) * 2 >= len(slug_words)):
+                    (not anchor and words and sum(w in folded for w in words) * 2 >= len(words)):
                 section.links.append(url)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..normalise import PAGE_BREAK
+from ..records import PAGE_BREAK
 from .topics import Topic
 
 ATX = re.compile(r"^(#{1,6}) (.+?)\s*$")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 
 from ...analysis import STOP_WORDS
@@ -43,6 +44,27 @@ def content_words(text: str) -> Counter:
     return Counter(w for w in re.findall(r"[a-z]{3,}", fold(text)) if w not in STOP_WORDS)
 
 
+class WordBag:
+    """The content words of a text, counted; a long word counts its inflected forms too."""
+
+    def __init__(self, text: str):
+        self.counts = content_words(text)
+        self.words = sorted(self.counts)        # words that share a prefix stand together
+        self.known: dict[str, int] = {}         # every candidate asks again for the same words
+
+    def count(self, word: str) -> int:
+        """Occurrences of a word; of a word of 8 letters or more, of every word with its stem
+        (all but its last two letters: veiligheidstrends ~ veiligheidstrend)."""
+        if len(word) < 8:
+            return self.counts[word]
+        if word not in self.known:
+            stem = word[:-2]
+            after = stem[:-1] + chr(ord(stem[-1]) + 1)          # the first string past all that start with stem
+            first, last = bisect_left(self.words, stem), bisect_left(self.words, after)
+            self.known[word] = sum(self.counts[w] for w in self.words[first:last])
+        return self.known[word]
+
+
 def recover_titles(topics: list[Topic], text: str) -> None:
     """Give untitled topics the table-of-contents entry their text matches best.
 
@@ -56,21 +78,15 @@ def recover_titles(topics: list[Topic], text: str) -> None:
         return
     used = {heading_key_simple(t.title) for t in topics if t.title and t.has_year_parts}
     candidates = [c for c in toc_candidates(text) if heading_key_simple(c) not in used]
-    bags = [content_words(" ".join(sum(t.parts.values(), []))) for t in untitled]
-
-    def count(bag: Counter, word: str) -> int:
-        if len(word) >= 8:   # inflected forms of long words: veiligheidstrends ~ veiligheidstrend
-            return sum(n for w, n in bag.items() if w.startswith(word[:-2]))
-        return bag[word]
-
+    bags = [WordBag(" ".join(sum(t.parts.values(), []))) for t in untitled]
     pairs = []
     for c_index, candidate in enumerate(candidates):
         words = list(content_words(candidate))
         if not words:
             continue
-        totals = {w: sum(count(bag, w) for bag in bags) for w in words}
+        totals = {w: sum(bag.count(w) for bag in bags) for w in words}
         for t_index, bag in enumerate(bags):
-            shares = [count(bag, w) / totals[w] for w in words if totals[w]]
+            shares = [bag.count(w) / totals[w] for w in words if totals[w]]
             if len(shares) < len(words) or not all(shares):
                 continue
             pairs.append((sum(shares) / len(shares), c_index, t_index))

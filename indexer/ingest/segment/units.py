@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ...analysis import STOP_WORDS
-from ..normalise import PAGE_BREAK, two_column_heading
+from ..columns import two_column_heading
+from ..records import PAGE_BREAK
 
 YEAR_MARKER = re.compile(r"^(?:(terugblik|actieagenda)\s+)?((?:19|20)\d\d)$", re.IGNORECASE)
 COLUMN_YEARS = re.compile(r"^((?:19|20)\d\d)\s+((?:19|20)\d\d)$")
@@ -20,6 +21,13 @@ MARKDOWN_HEADING = re.compile(r"^#{1,4}\s+(.+)$")
 THEMA_HEADING = re.compile(r"^thema:\s*(.+)$", re.IGNORECASE)
 FINANCE_HEADING = re.compile(r"^(jaarrekening|begroting|realisatie|financi[eë]n)\b", re.IGNORECASE)
 AMOUNT_END = re.compile(r"(?:€\s*)?\d{1,3}(?:\.\d{3})+(?:,\d+)?\s*$|\bpm$|€$")
+HEADING_START = re.compile(r"[\"'(/]?[A-ZÀ-Þ0-9]")
+CLAUSE_END = re.compile(r"[.,;:]$")        # searched in a line's last two characters only: its end
+THREE_LETTERS = re.compile(r"[A-Za-zÀ-ÿ]{3}")
+OCR_CONTINUATION = re.compile(r"/[a-z]{5,}")
+NUMBER = re.compile(r"(?<![\w.,])\d[\d.,]*(?![\w])")
+NAME_WORD = re.compile(r"[\wÀ-ÿ'-]+")
+RUNS_ON = re.compile(r"[a-zà-ÿ0-9(]")
 
 
 @dataclass
@@ -40,8 +48,8 @@ def is_short_line(line: str) -> bool:
     words = line.split()
     return (
         0 < len(words) <= 9 and len(line) <= 70 and "\t" not in line
-        and not line.startswith("- ") and re.match(r"^[\"'(/]?[A-ZÀ-Þ0-9]", line) is not None
-        and not re.search(r"[.,;:]$", line) and re.search(r"[A-Za-zÀ-ÿ]{3}", line) is not None
+        and not line.startswith("- ") and HEADING_START.match(line) is not None
+        and not CLAUSE_END.search(line[-2:]) and THREE_LETTERS.search(line) is not None
         and not AMOUNT_END.search(line)
     )
 
@@ -50,7 +58,7 @@ def read_units(text: str) -> list[Unit]:
     """Turn normalised text into units, page by page."""
     units: list[Unit] = []
     for page_no, page in enumerate(text.split(PAGE_BREAK)):
-        lines = page.split("\n")
+        lines = [line.strip() for line in page.split("\n")]
         i = 0
         paragraph: list[str] = []
 
@@ -60,9 +68,9 @@ def read_units(text: str) -> list[Unit]:
                 paragraph.clear()
 
         while i < len(lines):
-            line = lines[i].strip()
-            prev_blank = i == 0 or not lines[i - 1].strip()
-            nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+            line = lines[i]
+            prev_blank = i == 0 or not lines[i - 1]
+            nxt = lines[i + 1] if i + 1 < len(lines) else ""
             unit = classify_line(line, prev_blank, nxt)
             if unit is None:
                 if line:
@@ -74,9 +82,9 @@ def read_units(text: str) -> list[Unit]:
             flush()
             i += 1
             if unit.strength == "numbered":  # headings wrapped over up to three short lines
-                while i < len(lines) and 0 < len(lines[i].strip()) <= 30 and not NUMBERED.match(lines[i].strip()) \
-                        and not lines[i].strip().endswith(".") and len(unit.text) < 60:
-                    unit.text += " " + lines[i].strip()
+                while i < len(lines) and 0 < len(lines[i]) <= 30 and not NUMBERED.match(lines[i]) \
+                        and not lines[i].endswith(".") and len(unit.text) < 60:
+                    unit.text += " " + lines[i]
                     i += 1
             unit.page = page_no
             units.append(unit)
@@ -98,7 +106,7 @@ def classify_line(line: str, prev_blank: bool, next_line: str) -> Unit | None:
         return Unit("heading", m.group(1).strip(), "strong")
     if m := THEMA_HEADING.match(line):
         return Unit("heading", m.group(1).strip(), "strong")
-    if line.startswith("/") and (is_short_line(line[1:]) or re.fullmatch(r"/[a-z]{5,}", line)):
+    if line.startswith("/") and (is_short_line(line[1:]) or OCR_CONTINUATION.fullmatch(line)):
         return Unit("heading", line[1:].strip(), "continuation")      # '/hnensenhandel': OCR-damaged too
     if halves := two_column_heading(line):
         return Unit("heading", halves, "columns")
@@ -117,7 +125,7 @@ def classify_line(line: str, prev_blank: bool, next_line: str) -> Unit | None:
 
 def is_table_row(line: str) -> bool:
     """Three or more numbers on a short line: a table row ('Inkomsten 2020 2021 2022'), not a heading."""
-    return len(re.findall(r"(?<![\w.,])\d[\d.,]*(?![\w])", line)) >= 3
+    return len(NUMBER.findall(line)) >= 3
 
 
 NAME_PARTICLES = frozenset({"de", "van", "der", "den", "ten", "ter", "het", "in", "t"})
@@ -134,7 +142,7 @@ def dutch_words() -> frozenset[str]:
 def is_name_line(line: str) -> bool:
     """A row of names ('Anouk Verhulst Joost de Wit Fatima el Amrani' under a foreword), not a heading:
     capitalised words and name particles only, three or more of them no Dutch word."""
-    words = re.findall(r"[\wÀ-ÿ'-]+", line)
+    words = NAME_WORD.findall(line)
     if len(words) < 5 or not all(w[0].isupper() or w.lower() in NAME_PARTICLES for w in words):
         return False
     return sum(w.lower() not in dutch_words() for w in words if w.lower() not in NAME_PARTICLES) >= 3
@@ -142,5 +150,6 @@ def is_name_line(line: str) -> bool:
 
 def continues_as_paragraph(line: str, next_line: str) -> bool:
     """The first line of a wrapped paragraph: the sentence runs on into the next line."""
-    last_word = line.split()[-1].lower() if line.split() else ""
-    return bool(re.match(r"^[a-zà-ÿ0-9(]", next_line)) or last_word in STOP_WORDS or line.endswith("-")
+    words = line.rsplit(None, 1)
+    last_word = words[-1].lower() if words else ""
+    return RUNS_ON.match(next_line) is not None or last_word in STOP_WORDS or line.endswith("-")
