@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import chain
 from typing import Iterator
 
@@ -106,10 +107,36 @@ def shingle_sample(text: str) -> frozenset[int]:
 
     Sampling by hash value (not by position) picks the same shingles in every document, so the
     overlap of two samples estimates the overlap of the texts; it is small enough to cache.
+    A shingle's hash combines its words' digests (each word digested once per process), so
+    it is the same in every process and build, unlike Python's salted ``hash``.
     """
-    hashes = (int.from_bytes(hashlib.blake2b(" ".join(g).encode(), digest_size=8).digest(), "big")
-              for g in shingles(text))
-    return frozenset(h for h in hashes if h % SAMPLE_MODULUS == 0)
+    words = folded_words(text)
+    count = len(words) - SHINGLE + 1
+    if count <= 0:
+        return frozenset()
+    digests = np.fromiter(map(word_digest, words), np.uint64, len(words))
+    combined = np.zeros(count, np.uint64)
+    for offset in range(SHINGLE):                  # a polynomial over the five words, modulo 2**64
+        combined = combined * MULTIPLIER + digests[offset:offset + count]
+    mixed = finalised(combined)
+    return frozenset(mixed[mixed % SAMPLE_MODULUS == 0].tolist())
+
+
+MULTIPLIER = np.uint64(0x100000001B3)               # the 64-bit FNV prime
+
+
+@lru_cache(maxsize=500_000)
+def word_digest(word: str) -> int:
+    """A stable 64-bit digest of one word."""
+    return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "big")
+
+
+def finalised(values: np.ndarray) -> np.ndarray:
+    """Spread every input bit over the low bits (splitmix64's finaliser): the sample takes values by
+    their remainder, which a plain polynomial leaves to the last word alone."""
+    values = (values ^ (values >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    values = (values ^ (values >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return values ^ (values >> np.uint64(31))
 
 
 MAX_HOLDERS = 100        # a shingle in more documents than this is boilerplate, not a sign of a copy

@@ -30,6 +30,8 @@ from .metadata import document_meta
 from .normalise import normalise_document
 from .records import ExtractedDocument, IngestReport, NormalisedDocument, SectionRecord
 from .segment import segment_report
+from .segment.units import dutch_words
+from ..themes import theme_words
 
 
 Progress = Callable[[int, int, str], None]      # (files done, files in all, the file just done)
@@ -134,10 +136,18 @@ def ingest_many(todo: list[tuple[CorpusFile, dict | None, str]], limits: Limits)
         for file, entry, key in todo:
             yield file, ingest_file(file, entry, key, limits)
         return
+    load_word_lists()
     context = multiprocessing.get_context("fork")       # the workers inherit the loaded code and data
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with_parent) as pool:
         results = pool.map(ingest_file, *zip(*todo), [limits] * len(todo), chunksize=CHUNK)
         yield from zip((file for file, _, _ in todo), results)
+
+
+def load_word_lists() -> None:
+    """Load the word lists the stages read (wordfreq's, the themes') before forking, so that every
+    worker inherits them instead of loading its own copy."""
+    dutch_words()
+    theme_words()
 
 
 def die_with_parent() -> None:
