@@ -30,12 +30,18 @@ class DutchText(TEXT):
         terms_of = self.__dict__.get("_terms")
         if terms_of is None:
             terms_of = self._terms = TokenTerms(self.analyzer)
+        remembered = terms_of.memo                 # read directly: this loop runs once per word of the corpus
         positions: dict[str, list[int]] = {}
         weights: dict[str, float] = {}
-        for position, match in enumerate(self.analyzer.items[0].expression.finditer(value)):
-            for text, boost in terms_of(match.group(0)):
-                positions.setdefault(text, []).append(position)
-                weights[text] = weights.get(text, 0.0) + boost
+        for position, token in enumerate(self.analyzer.items[0].expression.findall(value)):
+            terms = remembered.get(token)
+            for text, boost in terms_of(token) if terms is None else terms:
+                found = positions.get(text)
+                if found is None:
+                    positions[text], weights[text] = [position], boost
+                else:
+                    found.append(position)
+                    weights[text] += boost
         field_boost, encode = self.format.field_boost, self.format.encode
         for text, found in positions.items():
             yield text.encode("utf-8"), len(found), weights[text] * field_boost, encode(found)
