@@ -59,3 +59,29 @@ def test_a_generation_keeps_no_section_text_in_memory(service):
     assert all("text" not in generation.cards[n] and "meta" not in generation.cards[n] for n in generation.docnums)
     hit = service.search("mensenhandel").hits[0]            # the page's text is read from disk
     assert hit.snippet.marks and "ensenhandel" in hit.snippet.text
+
+
+def test_a_generations_cards_are_its_stored_fields_without_text(service):
+    from indexer.search.generation import CARD_FIELDS
+
+    generation = service.generation
+    searcher = generation.searcher()
+    assert len(generation.cards) == searcher.reader().doc_count_all()
+    for n in generation.docnums:
+        stored = searcher.stored_fields(n)
+        assert generation.cards[n] == {name: stored[name] for name in CARD_FIELDS}
+
+
+def test_the_vocabulary_answers_as_the_dict_of_word_counts_it_is_made_of(service):
+    import heapq
+    import json
+    from pathlib import Path
+
+    from indexer.schema import LEXICON_FILE
+
+    counts = json.loads(Path(service.generation.path, LEXICON_FILE).read_text(encoding="utf-8"))["words"]
+    words = service.lexicon.words
+    assert dict(words.items()) == counts and "geen-woord-xyz" not in words and 3 not in words
+    for prefix in ("a", "aan", "ve", "mensen", "poli", "zzz"):
+        ordered = sorted(w for w in counts if w.startswith(prefix))
+        assert words.most_frequent_with_prefix(prefix, 5) == heapq.nlargest(5, ordered, key=counts.__getitem__)

@@ -21,11 +21,12 @@ class FacetColumn:
     codes: np.ndarray
 
     @classmethod
-    def of(cls, stored: list[dict | None], name: str) -> "FacetColumn":
-        values = sorted({fields[name] for fields in stored if fields is not None}, key=str)
+    def of(cls, per_section: list, deleted=None) -> "FacetColumn":
+        """The column of each section's value (``deleted`` stands for a deleted section)."""
+        values = sorted({value for value in per_section if value is not deleted}, key=str)
         index = {value: code for code, value in enumerate(values)}
-        codes = np.fromiter((-1 if fields is None else index[fields[name]] for fields in stored),
-                            dtype=np.int32, count=len(stored))
+        codes = np.fromiter((-1 if value is deleted else index[value] for value in per_section),
+                            dtype=np.int32, count=len(per_section))
         return cls(values, codes)
 
     def mask(self, selected: list) -> np.ndarray:

@@ -16,13 +16,14 @@ from .results import MarkedText
 SNIPPET_CHARS = 260
 LEAD_CHARS = 60          # context shown before the first match of a snippet
 SNIPPET_SCAN_CHARS = 50_000   # a snippet is chosen from this much of a section's start: bounded work per hit
+TOKEN_KEYS_CACHE = 20_000     # tokens whose match keys are remembered (~0.7 KB each with their compound split)
 
 
 class Highlighter:
     """Finds match spans in section text for a set of query stems."""
 
     def __init__(self, decompounder: Decompounder):
-        @lru_cache(maxsize=200_000)
+        @lru_cache(maxsize=TOKEN_KEYS_CACHE)
         def token_keys(token: str) -> frozenset[str]:
             """Every form under which a text token can match a query term: folded, stemmed, its parts' stems."""
             folded = surface_word(token)

@@ -22,6 +22,7 @@ from .generation import Generation, IndexMissing
 from .params import SECTIONS_PER_DOCUMENT, SUGGEST_LIMIT, Budget, SearchRequest, check_complexity, validate
 from .parse import ParsedQuery, parse_query
 from .results import Hit, SearchResponse, SectionView, Sibling
+from .vector import Evaluation
 
 
 RETRY_SECONDS = 5.0           # how often a broken index path is looked at again
@@ -245,24 +246,27 @@ class Search:
         # the budget starts here: compiling is bounded by the word limit, and the first typo of a
         # generation builds its trigram index (once, over the whole vocabulary), which is no fault of the query
         self.budget = self.budget or Budget()
+        evaluation = Evaluation(self.generation.vectors, self.budget)
         if built.excluded is not None:
-            live = live & ~self.generation.vectors.score(built.excluded, budget=self.budget)[1]
+            live = live & ~evaluation.score(built.excluded)[1]
         shown = live & filter_mask(self.generation.columns, filters or {}, len(live))
         if document is not None:
             shown &= self.generation.document_mask(document)
-        scores, matches = self.generation.vectors.score(built.query, within=shown, budget=self.budget)
+        scores, matches = evaluation.score(built.query, within=shown)
         if built.years:
-            scores = scores * np.where(self.year_steering(built), YEAR_BOOST, 1.0)
+            scores = scores * np.where(self.year_steering(built, evaluation), YEAR_BOOST, 1.0)
         return built, scores, matches & live
 
-    def year_steering(self, built: CompiledQuery) -> np.ndarray:
+    def year_steering(self, built: CompiledQuery, evaluation: Evaluation) -> np.ndarray:
         """The sections a year in the query favours ("terugblik 2021"): that year's sections that are
         also about the rest of the query, so a section that only mentions the year gains nothing."""
         of_year = self.generation.columns["year"].mask(sorted(built.years))
         if not built.topic:
             return of_year
         topic = built.topic[0] if len(built.topic) == 1 else Or(built.topic)
-        return of_year & self.generation.vectors.score(topic, budget=self.budget)[1]
+        # the topic's clauses were evaluated with the query: only a phrase among them needs the full score
+        about = evaluation.score(topic)[1] if evaluation.has_phrases(topic) else evaluation.matches(topic)
+        return of_year & about
 
 
 def best(scores: np.ndarray, chosen: np.ndarray, count: int) -> list[int]:
