@@ -250,3 +250,24 @@ def test_a_thesaurus_broken_by_an_edit(tmp_path, monkeypatch, index_dir, capsys)
     assert service.lexicon.thesaurus == {}
     assert service.search("ouderen").expansions == [] and service.search("mensenhandel").total > 0
     service.close()
+
+
+def test_a_section_naming_the_topic_with_the_year_is_steered_like_that_years_sections(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "jaarverslag.txt").write_text(
+        "Jaarverslag van de alliantie\n\nIn 2021 werkten de partners mee aan het rapport Gezamenlijk Veiligheidsbeeld, dat twee "
+        "keer per jaar verschijnt en de stand van de veiligheid in de regio beschrijft voor gemeenten en politie.\n",
+        encoding="utf-8")
+    (corpus / "jaarplan.txt").write_text(
+        "Jaarplan 2022\n\nIn april verschijnt het rapport Gezamenlijk Veiligheidsbeeld 2021, met de cijfers over "
+        "woninginbraak, geweld en overlast in de regio; de partners bespreken het in mei met de burgemeesters.\n",
+        encoding="utf-8")
+    build_index(corpus, tmp_path / "index")
+    service = SearchService(tmp_path / "index")
+    try:
+        years = {hit.doc_id: hit.year for hit in service.search("gezamenlijk veiligheidsbeeld").hits}
+        assert years == {"jaarverslag-txt": 2021, "jaarplan-txt": 2022}          # the test can fail
+        assert documents(service.search("gezamenlijk veiligheidsbeeld 2021")) == ["jaarplan", "jaarverslag"]
+    finally:
+        service.close()

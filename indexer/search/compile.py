@@ -65,6 +65,7 @@ class CompiledQuery:
     corrections: dict[str, str] = field(default_factory=dict)
     years: set[int] = field(default_factory=set)         # years written in the query
     topic: list[Query] = field(default_factory=list)     # the clauses that are not a year: what it is about
+    dated: list[Query] = field(default_factory=list)     # the words together with their year ('GVB 2021')
 
 
 def any_field(term: str, boost: float = 1.0) -> Query:
@@ -147,9 +148,12 @@ class QueryCompiler:
         combined: list[Query] = [Or(parts), And(parts, boost=2.0)]
         stems = [self.term(w) for w in plain_words]
         if len(stems) > 1:
-            combined.append(Phrase("text", stems, slop=4, boost=1.5))
+            phrases = [Phrase("text", stems, slop=4, boost=1.5)]
             # the words together in a title: what a known-item query ('wet tijdelijk huisverbod') looks for
-            combined += [Phrase(field, stems, slop=TITLE_SLOP, boost=TITLE_PHRASE_BOOST) for field in TITLE_FIELDS]
+            phrases += [Phrase(field, stems, slop=TITLE_SLOP, boost=TITLE_PHRASE_BOOST) for field in TITLE_FIELDS]
+            combined += phrases
+            if any(self.is_year(w) for w in plain_words):
+                built.dated += phrases
         return Or(combined)
 
     def word_query(self, word: str, built: CompiledQuery, prefix: bool = False) -> Query | None:

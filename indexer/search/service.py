@@ -259,14 +259,19 @@ class Search:
 
     def year_steering(self, built: CompiledQuery, evaluation: Evaluation) -> np.ndarray:
         """The sections a year in the query favours ("terugblik 2021"): that year's sections that are
-        also about the rest of the query, so a section that only mentions the year gains nothing."""
+        also about the rest of the query (a section that only mentions the year gains nothing), and
+        sections of any year that name the topic together with the year ("het GVB 2021 verschijnt
+        in april", in a plan for 2022): they are about that year too."""
         of_year = self.generation.columns["year"].mask(sorted(built.years))
         if not built.topic:
             return of_year
         topic = built.topic[0] if len(built.topic) == 1 else Or(built.topic)
         # the topic's clauses were evaluated with the query: only a phrase among them needs the full score
         about = evaluation.score(topic)[1] if evaluation.has_phrases(topic) else evaluation.matches(topic)
-        return of_year & about
+        steered = of_year & about
+        if built.dated:
+            steered |= evaluation.score(Or(built.dated))[1]
+        return steered
 
 
 def best(scores: np.ndarray, chosen: np.ndarray, count: int) -> list[int]:
