@@ -5,8 +5,10 @@ import pytest
 from whoosh import index as whoosh_index
 
 from indexer.analysis import Decompounder
+from indexer.ingest import build
 from indexer.ingest.build import make_lexicon, write_generation
 from indexer.ingest.pipeline import ingest_files
+from indexer.schema import bind_lexicon, build_schema
 from indexer.search import SearchService
 
 from .conftest import CORPUS
@@ -16,13 +18,40 @@ QUERIES = ["mensenhandel", "woonoverlast jongeren", "RIEC", "samenwerking politi
 
 @pytest.fixture(scope="module")
 def generations(tmp_path_factory):
+    """The seed sections written by one process, and by three that each spill postings to disk."""
     done = ingest_files(CORPUS)
     lexicon = make_lexicon(done, {"stemming": True, "compounds": True}, None)
     decompounder = Decompounder(lexicon["parts"])
     root = tmp_path_factory.mktemp("parallel")
-    for writers in (1, 3):
-        write_generation(root / f"w{writers}", done.sections, lexicon, decompounder, writers=writers)
+    write_generation(root / "w1", done.sections, lexicon, decompounder, writers=1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(build, "WRITER_MB", 1)        # a real build with little memory: every writer spills runs
+        write_generation(root / "w3", done.sections, lexicon, decompounder, writers=3)
     return root / "w1", root / "w3"
+
+
+def test_a_writer_that_finishes_leaves_the_postings_another_one_spilled(tmp_path):
+    done = ingest_files(CORPUS)
+    lexicon = make_lexicon(done, {"stemming": True, "compounds": True}, None)
+    decompounder = Decompounder(lexicon["parts"])
+    whoosh_index.create_in(str(tmp_path), build_schema(decompounder))
+    ix = whoosh_index.open_dir(str(tmp_path))
+    first, second = build.SectionWriter(ix, 1), build.SectionWriter(ix, 1)
+    for writer in (first, second):
+        bind_lexicon(writer.schema, decompounder)
+    for section in done.sections:
+        second.add_document(**build.section_fields(section))
+    assert second.pool.runs                                     # it spilled: the test can fail
+    first.add_document(**build.section_fields(done.sections[0]))
+    first._finalize_segment()
+    first._finish()                                             # deletes its own spill directory
+    assert second._finalize_segment().doc_count() == len(done.sections)
+    second._finish()
+
+
+def test_no_temporary_directory_is_left_in_the_generation(generations):
+    for path in generations:
+        assert not [p.name for p in path.iterdir() if p.is_dir()]
 
 
 def test_each_writer_adds_one_segment_and_no_section_is_lost(generations):

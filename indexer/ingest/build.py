@@ -11,12 +11,13 @@ import multiprocessing
 import os
 import shutil
 import time
+import uuid
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.writing import SegmentWriter
+from whoosh.writing import PostingPool, SegmentWriter
 
 from ..analysis import Decompounder, surface_words
 from ..dutch_words import DUTCH_WORDS_FILE, write_dutch_words
@@ -53,7 +54,16 @@ def part_vocabulary(words: Counter) -> dict[str, int]:
 
 
 class SectionWriter(SegmentWriter):
-    """Whoosh's segment writer, with the field lengths it asks for at every posting read once per field."""
+    """Whoosh's segment writer for one process of a parallel build: postings it spills go to a
+    directory of its own, and the field lengths it asks for at every posting are read once per field."""
+
+    def __init__(self, ix, limitmb: int):
+        super().__init__(ix, _lk=False, limitmb=limitmb)
+        # Whoosh spills to '<index>.tmp' and deletes that directory when a writer finishes: the
+        # first process done would delete the postings the others spilled (the caller's commit
+        # removes the shared, now empty, directory)
+        self._tempstorage = self.storage.temp_storage(f"{self.indexname}.{uuid.uuid4().hex}.tmp")
+        self.pool = PostingPool(self._tempstorage, self.newsegment, limitmb=limitmb)
 
     def per_document_reader(self):
         return FieldLengths(super().per_document_reader())
@@ -120,6 +130,7 @@ def write_generation(target: Path, sections: list[SectionRecord], lexicon: dict,
 
 MAX_WRITERS = 4
 SECTIONS_PER_WRITER = 2_000       # fewer sections than this per process: not worth starting one
+WRITER_MB = 128                   # postings a writer process holds (by Whoosh's estimate) before it spills
 
 
 def writer_count(sections: int) -> int:
@@ -140,7 +151,7 @@ def write_segment(target: Path, sections: list[SectionRecord], decompounder: Dec
     multiprocessing writer does), and the schema read back from disk is bound to the lexicon.
     """
     ix = whoosh_index.open_dir(str(target))
-    writer = SectionWriter(ix, _lk=False, limitmb=128)
+    writer = SectionWriter(ix, WRITER_MB)
     if decompounder is not None:
         bind_lexicon(writer.schema, decompounder)
     for section in sections:
