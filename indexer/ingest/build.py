@@ -130,7 +130,7 @@ def write_generation(target: Path, sections: list[SectionRecord], lexicon: dict,
 
 MAX_WRITERS = 4
 SECTIONS_PER_WRITER = 2_000       # fewer sections than this per process: not worth starting one
-WRITER_MB = 128                   # postings a writer process holds (by Whoosh's estimate) before it spills
+WRITER_MB = 512                   # postings a writer process holds (by Whoosh's estimate, ~ its memory) before it spills
 
 
 def writer_count(sections: int) -> int:
