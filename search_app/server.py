@@ -37,6 +37,8 @@ from waitress.server import BaseWSGIServer, create_server
 from waitress.task import ErrorTask
 from waitress.utilities import RequestEntityTooLarge, RequestHeaderFieldsTooLarge, ServerNotImplemented
 
+from indexer.search.generation import give_back_freed_memory
+
 from .api import MESSAGES, is_json_path
 from .security import OTHER_POLICY, REFERRER_POLICY
 
@@ -121,16 +123,14 @@ def keep_freed_memory_small() -> None:
     TRIM_SECONDS (a few ms each) another ~15 MB once the load passes. (Mapping such blocks
     instead, so that each is returned when freed, costs page faults: ~6 ms a search.)"""
     try:
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(M_ARENA_MAX, ARENA_MAX)
-        trim = libc.malloc_trim
+        ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, ARENA_MAX)
     except (OSError, AttributeError):
         return
 
     def trim_now_and_then() -> None:
         while True:
             time.sleep(TRIM_SECONDS)
-            trim(0)
+            give_back_freed_memory()
 
     threading.Thread(target=trim_now_and_then, name="malloc-trim", daemon=True).start()
 
