@@ -164,7 +164,7 @@ class Evaluation:
         self.size = vectors.size
         self.budget = budget
         self.remembered: dict[int, tuple[object, np.ndarray, np.ndarray]] = {}
-        self.with_phrases: dict[int, bool] = {}
+        self.with_phrases: dict[int, tuple[object, bool]] = {}     # the node is kept: its id stays its own
 
     def score(self, query, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(scores, matches) of a whole query.
@@ -186,10 +186,11 @@ class Evaluation:
         return self.evaluate(query, np.sort(leading[eligible[leading]]))
 
     def has_phrases(self, node) -> bool:
-        key = id(node)
-        if key not in self.with_phrases:
-            self.with_phrases[key] = bool(phrases(node))
-        return self.with_phrases[key]
+        """Does a query node hold a phrase anywhere below it? (asked at every level of the tree)"""
+        known = self.with_phrases.get(id(node))
+        if known is None:
+            known = self.with_phrases[id(node)] = (node, bool(phrases(node)))
+        return known[1]
 
     def evaluate(self, node, candidates=UPPER_BOUND) -> tuple[np.ndarray, np.ndarray]:
         """(scores, matches) of a query node over all sections (the budget checked at every clause).
