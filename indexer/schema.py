@@ -27,15 +27,11 @@ class DutchText(TEXT):
 
     def index(self, value, **kwargs):
         """(term bytes, frequency, weight, encoded positions) per distinct term of ``value``."""
-        terms_of = self.__dict__.get("_terms")
-        if terms_of is None:
-            terms_of = self._terms = TokenTerms(self.analyzer)
-        remembered = terms_of.memo                 # read directly: this loop runs once per word of the corpus
+        terms_of = self.token_terms
         positions: dict[str, list[int]] = {}
         weights: dict[str, float] = {}
-        for position, token in enumerate(self.analyzer.items[0].expression.findall(value)):
-            terms = remembered.get(token)
-            for text, boost in terms_of(token) if terms is None else terms:
+        for position, token in enumerate(self.tokens(value)):
+            for text, boost in terms_of(token):
                 found = positions.get(text)
                 if found is None:
                     positions[text], weights[text] = [position], boost
@@ -45,6 +41,17 @@ class DutchText(TEXT):
         field_boost, encode = self.format.field_boost, self.format.encode
         for text, found in positions.items():
             yield text.encode("utf-8"), len(found), weights[text] * field_boost, encode(found)
+
+    def tokens(self, value: str) -> list[str]:
+        """The tokens of a value, as the analyzer's tokenizer cuts them (one position each)."""
+        return self.analyzer.items[0].expression.findall(value)
+
+    def token_terms(self, token: str) -> tuple[tuple[str, float], ...]:
+        """A token's index terms as (text, boost) pairs, remembered per distinct token."""
+        terms_of = self.__dict__.get("_terms")
+        if terms_of is None:
+            terms_of = self._terms = TokenTerms(self.analyzer)
+        return terms_of(token)
 
     def forget_terms(self) -> None:
         """Drop the remembered token analysis (the analyzer's compound splitter changed)."""

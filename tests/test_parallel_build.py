@@ -7,6 +7,7 @@ from whoosh import index as whoosh_index
 from indexer.analysis import Decompounder
 from indexer.ingest import build
 from indexer.ingest.build import make_lexicon, write_generation
+from indexer.ingest.bulk_writer import BulkSegmentWriter
 from indexer.ingest.pipeline import ingest_files
 from indexer.schema import bind_lexicon, build_schema
 from indexer.search import SearchService
@@ -18,35 +19,30 @@ QUERIES = ["mensenhandel", "woonoverlast jongeren", "RIEC", "samenwerking politi
 
 @pytest.fixture(scope="module")
 def generations(tmp_path_factory):
-    """The seed sections written by one process, and by three that each spill postings to disk."""
+    """The seed sections written by one process, and by three."""
     done = ingest_files(CORPUS)
     lexicon = make_lexicon(done, {"stemming": True, "compounds": True}, None)
     decompounder = Decompounder(lexicon["parts"])
     root = tmp_path_factory.mktemp("parallel")
     write_generation(root / "w1", done.sections, lexicon, decompounder, writers=1)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(build, "WRITER_MB", 1)        # a real build with little memory: every writer spills runs
-        write_generation(root / "w3", done.sections, lexicon, decompounder, writers=3)
+    write_generation(root / "w3", done.sections, lexicon, decompounder, writers=3)
     return root / "w1", root / "w3"
 
 
-def test_a_writer_that_finishes_leaves_the_postings_another_one_spilled(tmp_path):
+def test_a_writer_that_finishes_leaves_the_files_of_another_one_in_place(tmp_path):
     done = ingest_files(CORPUS)
     lexicon = make_lexicon(done, {"stemming": True, "compounds": True}, None)
     decompounder = Decompounder(lexicon["parts"])
     whoosh_index.create_in(str(tmp_path), build_schema(decompounder))
     ix = whoosh_index.open_dir(str(tmp_path))
-    first, second = build.SectionWriter(ix, 1), build.SectionWriter(ix, 1)
+    first, second = BulkSegmentWriter(ix), BulkSegmentWriter(ix)
     for writer in (first, second):
         bind_lexicon(writer.schema, decompounder)
     for section in done.sections:
         second.add_document(**build.section_fields(section))
-    assert second.pool.runs                                     # it spilled: the test can fail
     first.add_document(**build.section_fields(done.sections[0]))
-    first._finalize_segment()
-    first._finish()                                             # deletes its own spill directory
-    assert second._finalize_segment().doc_count() == len(done.sections)
-    second._finish()
+    first.finish()                                     # deletes its own temporary directory, not the other's
+    assert second.finish().doc_count() == len(done.sections)
 
 
 def test_no_temporary_directory_is_left_in_the_generation(generations):

@@ -11,17 +11,16 @@ import multiprocessing
 import os
 import shutil
 import time
-import uuid
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.writing import PostingPool, SegmentWriter
 
 from ..analysis import Decompounder, surface_words
 from ..dutch_words import DUTCH_WORDS_FILE, write_dutch_words
 from ..schema import COMPLETE_MARKER, LEXICON_FILE, bind_lexicon, build_schema, new_generation_path
+from .bulk_writer import BulkSegmentWriter
 from .cache import CACHE_FILE, IngestCache, fingerprint, ingester_version, load_cache, save_cache
 from .corpus import Limits
 from .learn import acronyms, vocabulary
@@ -53,41 +52,6 @@ def part_vocabulary(words: Counter) -> dict[str, int]:
     return vocabulary
 
 
-class SectionWriter(SegmentWriter):
-    """Whoosh's segment writer for one process of a parallel build: postings it spills go to a
-    directory of its own, and the field lengths it asks for at every posting are read once per field."""
-
-    def __init__(self, ix, limitmb: int):
-        super().__init__(ix, _lk=False, limitmb=limitmb)
-        # Whoosh spills to '<index>.tmp' and deletes that directory when a writer finishes: the
-        # first process done would delete the postings the others spilled (the caller's commit
-        # removes the shared, now empty, directory)
-        self._tempstorage = self.storage.temp_storage(f"{self.indexname}.{uuid.uuid4().hex}.tmp")
-        self.pool = PostingPool(self._tempstorage, self.newsegment, limitmb=limitmb)
-
-    def per_document_reader(self):
-        return FieldLengths(super().per_document_reader())
-
-
-class FieldLengths:
-    """A segment's field lengths as lists: writing postings asks a length per posting (a column
-    read each time in Whoosh); here each field's column is read once."""
-
-    def __init__(self, reader):
-        self.reader = reader
-        self.fields: dict[str, list[int]] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        lengths = self.fields.get(fieldname)
-        if lengths is None:
-            lengths = self.fields[fieldname] = [self.reader.doc_field_length(n, fieldname, default)
-                                                for n in range(self.reader.doc_count_all())]
-        return lengths[docnum]
-
-    def close(self) -> None:
-        self.reader.close()
-
-
 def section_meta(section: SectionRecord) -> dict:
     """The stored, non-searched fields of a section."""
     return {
@@ -109,9 +73,9 @@ def write_generation(target: Path, sections: list[SectionRecord], lexicon: dict,
                      decompounder: Decompounder | None, stemming: bool = True, writers: int | None = None) -> None:
     """Write one complete index generation into an empty directory: one segment per core.
 
-    Whoosh's writer is pure Python and uses one core; each worker process writes the segment
-    of a contiguous share of the sections (so section numbers keep the corpus order), and one
-    commit lists the segments, as ``whoosh.multiproc`` does with ``multisegment=True``.
+    Each worker process writes the segment of a contiguous share of the sections (so section
+    numbers keep the corpus order) with the bulk writer, and one commit lists the segments,
+    as ``whoosh.multiproc`` does with ``multisegment=True``.
     Scores do not depend on how sections are split over segments (term and length statistics
     are summed over them). ``writers`` overrides the number of processes (for tests).
     """
@@ -121,16 +85,16 @@ def write_generation(target: Path, sections: list[SectionRecord], lexicon: dict,
     if len(shares) <= 1:
         segments = [write_segment(target, share, decompounder) for share in shares]
     else:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(len(shares), mp_context=context, initializer=die_with_parent) as pool:
-            segments = list(pool.map(write_segment, [target] * len(shares), shares, [decompounder] * len(shares)))
+        context = multiprocessing.get_context("fork")      # the writers inherit the sections: nothing is pickled
+        with ProcessPoolExecutor(len(shares), mp_context=context, initializer=inherit_shares,
+                                 initargs=(target, shares, decompounder)) as pool:
+            segments = list(pool.map(write_share, range(len(shares))))
     ix.writer().commit(mergetype=lambda writer, existing: existing + segments)
     write_lexicon(target, lexicon)
 
 
 MAX_WRITERS = 4
 SECTIONS_PER_WRITER = 2_000       # fewer sections than this per process: not worth starting one
-WRITER_MB = 512                   # postings a writer process holds (by Whoosh's estimate, ~ its memory) before it spills
 
 
 def writer_count(sections: int) -> int:
@@ -144,21 +108,34 @@ def contiguous_shares(sections: list[SectionRecord], count: int) -> list[list[Se
     return [sections[start:start + size] for start in range(0, len(sections), size)]
 
 
+_inherited: tuple = ()
+
+
+def inherit_shares(target: Path, shares: list[list[SectionRecord]], decompounder: Decompounder | None) -> None:
+    """In a forked writer process: keep what the build handed it (fork copies it; nothing is pickled)."""
+    global _inherited
+    die_with_parent()
+    _inherited = (target, shares, decompounder)
+
+
+def write_share(number: int):
+    """In a writer process: write share ``number`` of the inherited sections into a segment."""
+    target, shares, decompounder = _inherited
+    return write_segment(target, shares[number], decompounder)
+
+
 def write_segment(target: Path, sections: list[SectionRecord], decompounder: Decompounder | None):
     """Write sections into a new segment of the (uncommitted) index at ``target``; return the segment.
 
     The caller commits: it holds the index, so this writer takes no lock (as Whoosh's own
     multiprocessing writer does), and the schema read back from disk is bound to the lexicon.
     """
-    ix = whoosh_index.open_dir(str(target))
-    writer = SectionWriter(ix, WRITER_MB)
+    writer = BulkSegmentWriter(whoosh_index.open_dir(str(target)))
     if decompounder is not None:
         bind_lexicon(writer.schema, decompounder)
     for section in sections:
         writer.add_document(**section_fields(section))
-    segment = writer._finalize_segment()
-    writer._finish()
-    return segment
+    return writer.finish()
 
 
 def update_generation(live: Path, target: Path, sections: list[SectionRecord], lexicon: dict,

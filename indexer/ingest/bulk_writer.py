@@ -1,0 +1,292 @@
+"""A segment writer for whole builds: Whoosh's own segment files, with the postings sorted in numpy.
+
+Whoosh's ``SegmentWriter`` sends every posting through Python one at a time: a tuple into a
+pool with a size estimate, a sort of all tuples, then four calls to write it (about 10 µs a
+posting, most of a build). This writer keeps a segment's postings as arrays, sorts them once
+in numpy, and hands Whoosh's W3 posting writer a whole block (up to 128 postings) at a time.
+What reaches the disk is byte for byte what ``SegmentWriter`` writes (tests/test_bulk_writer.py
+compares the files): Whoosh's block encoder, term table and per-document writer do the writing.
+"""
+from __future__ import annotations
+
+import uuid
+from array import array
+
+import numpy as np
+from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.writing import SegmentWriter
+
+from ..schema import DutchText
+
+CHUNK_POSTINGS = 1 << 16     # postings turned into Python objects at a time (bounds the writer's memory)
+
+
+class BulkSegmentWriter(SegmentWriter):
+    """Writes one new segment of an index from whole documents, for a build that commits it itself.
+
+    Takes no lock (the caller holds the index, as in ``whoosh.multiproc``); documents are added
+    with ``add_document`` as in Whoosh; ``finish()`` writes the segment and returns it.
+    """
+
+    def __init__(self, ix):
+        super().__init__(ix, _lk=False)
+        # SegmentWriter deletes its temporary directory when it finishes; the per-document writers of
+        # the other processes of a build keep their files in the shared one, so this writer uses its own
+        self._tempstorage = self.storage.temp_storage(f"{self.indexname}.{uuid.uuid4().hex}.tmp")
+        self.pool = None
+        unsupported = [name for name, field in self.schema.items() if field.vector or field.separate_spelling()]
+        if unsupported:
+            raise ValueError(f"fields with vectors or separate spelling are not supported: {unsupported}")
+        self.collectors = {name: collector_for(field) for name, field in self.schema.items() if field.indexed}
+        self.lengths: dict[str, array] = {name: array("i") for name in self.collectors}
+
+    def add_document(self, **fields) -> None:
+        """Add one document: its stored values and columns now, its postings to the collectors."""
+        if any(name.startswith("_") for name in fields):
+            raise ValueError("per-document boosts and custom stored values are not supported")
+        perdoc, docnum = self.perdocwriter, self.docnum
+        perdoc.start_doc(docnum)
+        for name in sorted(fields):              # Whoosh's order: the per-document files depend on it
+            value, field = fields[name], self.schema[name]
+            if value is None:
+                continue
+            length = 0
+            if field.indexed:
+                length = self.collectors[name].add(field, value, docnum)
+                lengths = self.lengths[name]
+                lengths.extend([0] * (docnum - len(lengths)))
+                lengths.append(length)
+            perdoc.add_field(name, field, value if field.stored else None, length)
+            if field.column_type:
+                perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
+        perdoc.finish_doc()
+        self.docnum += 1
+
+    def finish(self):
+        """Write the per-document files and the postings, assemble the segment; return it."""
+        self.perdocwriter.close()
+        for name in sorted(self.collectors):       # fields in name order, as Whoosh's sorted pool has them
+            postings = self.collectors[name].postings(self.schema[name])
+            if postings.terms:
+                write_field(self.fieldwriter, name, self.schema[name], postings, self.approximate_lengths(name))
+        self.fieldwriter.close()
+        self._assemble_segment()
+        segment = self.get_segment()
+        self._finish()
+        return segment
+
+    def approximate_lengths(self, name: str) -> list[int | None]:
+        """Per document, the field length as the segment stores it (one byte): what block statistics use."""
+        lengths = self.lengths[name].tolist() + [0] * (self.docnum - len(self.lengths[name]))
+        return [byte_to_length(code) if (code := length_to_byte(n)) else None for n in lengths]
+
+
+def collector_for(field):
+    """Where a field's postings are collected: per token for Dutch text, per term for the rest."""
+    return TokenCollector() if isinstance(field, DutchText) else TermCollector()
+
+
+class SortedPostings:
+    """A field's postings in term-bytes, document order: ``terms[i]`` owns postings ``starts[i]:starts[i + 1]``
+    of ``docs``, ``weights`` and ``values`` (the value bytes the field's format encodes)."""
+
+    def __init__(self, terms: list[bytes], starts: np.ndarray, docs: np.ndarray, weights: np.ndarray, values):
+        self.terms, self.starts, self.docs, self.weights, self.values = terms, starts, docs, weights, values
+
+
+class TermCollector:
+    """Postings of a field whose terms come from ``field.index`` (ids, numbers): a few per document."""
+
+    def __init__(self):
+        self.terms: list[bytes] = []
+        self.docs, self.weights, self.values = array("i"), array("d"), []
+
+    def add(self, field, value, docnum: int) -> int:
+        """Collect one document's terms; return the field length (0 for an unscored field)."""
+        length = 0
+        for text, freq, weight, encoded in field.index(value):
+            self.terms.append(text)
+            self.docs.append(docnum)
+            self.weights.append(weight * 1.0)    # SegmentWriter multiplies by the (default) field boost
+            self.values.append(encoded)
+            length += freq
+        return length if field.scorable else 0
+
+    def postings(self, field) -> SortedPostings:
+        """The collected postings in term, document order."""
+        numbers: dict[bytes, int] = {}
+        term = np.array([numbers.setdefault(text, len(numbers)) for text in self.terms], dtype=np.int64)
+        docs = np.frombuffer(self.docs, dtype=np.int32).astype(np.int64)
+        order, first, terms, starts = group_postings(term, docs, list(numbers))
+        if len(first) != len(order):
+            raise ValueError("a field gave one document the same term twice")
+        return SortedPostings(terms, starts, docs[order], np.frombuffer(self.weights)[order],
+                              [self.values[i] for i in order.tolist()])
+
+
+class TokenCollector:
+    """Postings of a Dutch text field: each document's tokens as numbers, each distinct token analysed once.
+
+    A token's terms (its stem, and a compound's parts at the same position) come from the field's
+    TokenTerms memo; ``postings`` groups the occurrences of all documents at once.
+    """
+
+    def __init__(self):
+        self.token_numbers: dict[str, int] = {}
+        self.term_numbers: dict[str, int] = {}
+        self.type_terms, self.type_boosts, self.type_sizes = array("i"), array("d"), []
+        self.tokens, self.docs, self.counts = array("i"), array("i"), array("i")
+
+    def add(self, field: DutchText, value: str, docnum: int) -> int:
+        """Collect one document's tokens; return the field length (its number of term occurrences)."""
+        known, numbers = self.token_numbers, []
+        for token in field.tokens(value):
+            number = known.get(token)
+            numbers.append(self.new_token(field, token) if number is None else number)
+        self.tokens.extend(numbers)
+        self.docs.append(docnum)
+        self.counts.append(len(numbers))
+        return sum(map(self.type_sizes.__getitem__, numbers))
+
+    def new_token(self, field: DutchText, token: str) -> int:
+        """Number a token not seen before and remember its terms."""
+        terms = field.token_terms(token)
+        for text, boost in terms:
+            self.type_terms.append(self.term_numbers.setdefault(text, len(self.term_numbers)))
+            self.type_boosts.append(boost)
+        self.type_sizes.append(len(terms))
+        number = self.token_numbers[token] = len(self.token_numbers)
+        return number
+
+    def postings(self, field: DutchText) -> SortedPostings:
+        """Term occurrences grouped into postings: weight and encoded positions per term and document."""
+        term, doc, position, boost = self.occurrences()
+        order, first, terms, starts = group_postings(term, doc, [t.encode("utf-8") for t in self.term_numbers])
+        freq = np.diff(np.append(first, len(order)))
+        weights = occurrence_sums(boost[order], first, freq) * field.format.field_boost
+        return SortedPostings(terms, starts, doc[order][first], weights,
+                              PositionValues(field.format, position[order], first, freq))
+
+    def occurrences(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(term, document, position, boost) of every term occurrence, in document and position order."""
+        tokens = np.frombuffer(self.tokens, dtype=np.int32)
+        counts = np.frombuffer(self.counts, dtype=np.int32)
+        token_doc = np.repeat(np.frombuffer(self.docs, dtype=np.int32).astype(np.int64), counts)
+        token_position = np.arange(len(tokens)) - np.repeat(np.cumsum(counts) - counts, counts)
+        sizes = np.asarray(self.type_sizes, dtype=np.int64)
+        per_token = sizes[tokens]
+        # slot of each occurrence in the flat (term, boost) table: its token type's first slot, plus its rank among them
+        slot = (np.repeat((np.cumsum(sizes) - sizes)[tokens] - (np.cumsum(per_token) - per_token), per_token)
+                + np.arange(per_token.sum()))
+        of_token = np.repeat(np.arange(len(tokens)), per_token)
+        return (np.frombuffer(self.type_terms, dtype=np.int32)[slot].astype(np.int64), token_doc[of_token],
+                token_position[of_token], np.frombuffer(self.type_boosts)[slot])
+
+
+def group_postings(term: np.ndarray, doc: np.ndarray, texts: list[bytes]):
+    """Order items (term number, document) by term bytes then document, keeping their order otherwise.
+
+    Returns (order, the first item of each posting in that order, the terms' bytes in order, each
+    term's first posting plus the end)."""
+    rank = np.empty(len(texts), dtype=np.int64)
+    rank[sorted(range(len(texts)), key=texts.__getitem__)] = np.arange(len(texts))
+    span = int(doc.max(initial=0)) + 1
+    key = rank[term] * span + doc
+    order = np.argsort(key, kind="stable")       # stable: positions stay in the order they occurred
+    key = key[order]
+    first = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+    posting_rank = key[first] // span
+    term_first = np.flatnonzero(np.concatenate(([True], posting_rank[1:] != posting_rank[:-1])))
+    ordered = sorted(texts)
+    terms = [ordered[r] for r in posting_rank[term_first].tolist()] if len(first) else []
+    return order, first, terms, np.append(term_first, len(first))
+
+
+def occurrence_sums(boosts: np.ndarray, first: np.ndarray, freq: np.ndarray) -> np.ndarray:
+    """Per posting, the sum of its occurrences' boosts, added one by one as Whoosh's formats do."""
+    sums = freq.astype(np.float64)             # all boosts 1.0: the frequency, exactly
+    if len(boosts) == 0:
+        return sums
+    mixed = np.flatnonzero(np.add.reduceat((boosts != 1.0).astype(np.int64), first))
+    for posting in mixed.tolist():
+        start = int(first[posting])
+        values = boosts[start:start + int(freq[posting])].tolist()
+        total = values[0]
+        for value in values[1:]:
+            total += value
+        sums[posting] = total
+    return sums
+
+
+class PositionValues:
+    """The value bytes of a text field's postings (frequency and position deltas), made a slice at a time."""
+
+    def __init__(self, format_, positions: np.ndarray, first: np.ndarray, freq: np.ndarray):
+        self.encode, self.positions, self.first, self.freq = format_.encode, positions, first, freq
+        self.single: dict[int, tuple[bytes, bytes]] = {}     # most postings hold one position: encoded once each
+
+    def __getitem__(self, postings: slice) -> list[bytes]:
+        first, freq = self.first[postings], self.freq[postings]
+        if not len(first):
+            return []
+        base = int(first[0])
+        positions = self.positions[base:int(first[-1] + freq[-1])].tolist()
+        values, single, encode = [], self.single, self.encode
+        for start, count in zip((first - base).tolist(), freq.tolist()):
+            if count == 1:
+                position = positions[start]
+                halves = single.get(position)
+                if halves is None:
+                    value = encode([position])
+                    halves = single[position] = (value[:1], value[1:])
+                # a new object each time: pickle writes a repeated object as a reference to the first,
+                # and the block bytes must be those Whoosh writes (one object per posting)
+                value = halves[0] + halves[1]
+            else:
+                value = encode(positions[start:start + count])
+            values.append(value)
+        return values
+
+
+def write_field(fieldwriter, name: str, field, postings: SortedPostings, lengths: list[int | None]) -> None:
+    """Write a field's terms and posting blocks through Whoosh's W3 field writer, a block at a time."""
+    fieldwriter.start_field(name, field)
+    starts = postings.starts.tolist()
+    chunk_start = 0
+    while chunk_start < len(postings.terms):
+        chunk_end = chunk_start + 1
+        while chunk_end < len(postings.terms) and starts[chunk_end + 1] - starts[chunk_start] <= CHUNK_POSTINGS:
+            chunk_end += 1
+        write_terms(fieldwriter, postings, starts, chunk_start, chunk_end, lengths)
+        chunk_start = chunk_end
+    fieldwriter.finish_field()
+
+
+def write_terms(fieldwriter, postings: SortedPostings, starts: list[int], first_term: int, end_term: int,
+                lengths: list[int | None]) -> None:
+    """Write the terms ``first_term:end_term`` of a field, their postings made Python objects together."""
+    base, end = starts[first_term], starts[end_term]
+    docs = postings.docs[base:end].tolist()
+    weights = postings.weights[base:end].tolist()
+    values = postings.values[base:end]
+    for number in range(first_term, end_term):
+        fieldwriter.start_term(postings.terms[number])
+        writer = fieldwriter._postwriter
+        term_end = starts[number + 1] - base
+        for block in range(starts[number] - base, term_end, writer._blocklimit):
+            block_end = min(block + writer._blocklimit, term_end)
+            fill_block(writer, docs[block:block_end], weights[block:block_end], values[block:block_end], lengths)
+            writer._write_block(last=block_end == term_end)
+        fieldwriter.finish_term()
+
+
+def fill_block(writer, docs: list[int], weights: list[float], values: list[bytes], lengths: list[int | None]) -> None:
+    """Put one block of postings into Whoosh's W3 postings writer as its ``add_posting`` would have."""
+    writer._ids = array("I", docs)
+    writer._weights = array("f", weights)
+    writer._values = [value for value in values if value]
+    heaviest = max(weights)
+    writer._maxweight = heaviest if heaviest > 0 else 0
+    known = [length for length in map(lengths.__getitem__, docs) if length]
+    writer._minlength = min(known) if known else None
+    writer._maxlength = max(known) if known else 0

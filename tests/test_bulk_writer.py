@@ -1,0 +1,114 @@
+"""The bulk segment writer writes exactly the files Whoosh's own SegmentWriter writes for the same documents."""
+from __future__ import annotations
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh.fields import TEXT, Schema
+from whoosh.reading import SegmentReader
+from whoosh.writing import SegmentWriter
+
+from indexer.analysis import Decompounder
+from indexer.ingest import bulk_writer
+from indexer.ingest.build import make_lexicon, section_fields
+from indexer.ingest.bulk_writer import BulkSegmentWriter
+from indexer.ingest.pipeline import ingest_files
+from indexer.schema import bind_lexicon, build_schema
+
+from .conftest import CORPUS
+
+
+def write(root, decompounder, documents, writer_class):
+    """Write the documents into one segment of a new index with the given writer; its files by name."""
+    root.mkdir()
+    whoosh_index.create_in(str(root), build_schema(decompounder))
+    writer = writer_class(whoosh_index.open_dir(str(root)))
+    bind_lexicon(writer.schema, decompounder)
+    for fields in documents:
+        writer.add_document(**fields)
+    if isinstance(writer, BulkSegmentWriter):
+        segment = writer.finish()
+    else:
+        segment = writer._finalize_segment()
+        writer._finish()
+    WRITTEN[root] = segment
+    return segment_files(root, segment)
+
+
+WRITTEN: dict = {}      # index folder -> the (uncommitted) segment written there
+
+
+def segment_files(root, segment) -> dict[str, bytes]:
+    """The files inside a compound segment, named without the segment's random id."""
+    storage = segment.open_compound_file(whoosh_index.open_dir(str(root)).storage)
+    files = {}
+    for name in storage.list():
+        with storage.open_file(name) as handle:
+            files[name.replace(segment.segment_id(), "")] = handle.read()
+    return files
+
+
+def whoosh_writer(ix):
+    return SegmentWriter(ix, _lk=False)
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    done = ingest_files(CORPUS)
+    lexicon = make_lexicon(done, {"stemming": True, "compounds": True}, None)
+    return [section_fields(s) for s in done.sections], Decompounder(lexicon["parts"])
+
+
+def assert_same_files(ours: dict[str, bytes], whoosh: dict[str, bytes]) -> None:
+    assert sorted(ours) == sorted(whoosh)
+    assert {".pst", ".trm", "._stored.col", "._text_len.col", ".year.col"} <= set(whoosh)
+    for name in whoosh:
+        assert ours[name] == whoosh[name], name
+
+
+def test_the_seed_sections_give_whoosh_s_files_byte_for_byte(tmp_path, seeds):
+    documents, decompounder = seeds
+    whoosh = write(tmp_path / "whoosh", decompounder, documents, whoosh_writer)
+    ours = write(tmp_path / "bulk", decompounder, documents, BulkSegmentWriter)
+    assert len(whoosh[".pst"]) > 100_000
+    assert_same_files(ours, whoosh)
+
+
+def test_postings_cut_into_small_chunks_give_the_same_files(tmp_path, seeds, monkeypatch):
+    documents, decompounder = seeds
+    monkeypatch.setattr(bulk_writer, "CHUNK_POSTINGS", 5)      # many chunks, and terms longer than one
+    whoosh = write(tmp_path / "whoosh", decompounder, documents[:150], whoosh_writer)
+    assert_same_files(write(tmp_path / "bulk", decompounder, documents[:150], BulkSegmentWriter), whoosh)
+
+
+def test_long_posting_lists_compound_parts_and_odd_fields(tmp_path):
+    """Terms in more than one block (128 postings), compound parts (weight 0.5), repeats, empty values."""
+    decompounder = Decompounder({"woning": 50, "inbraak": 40, "zorg": 30, "mijding": 5})
+    documents = []
+    for n in range(300):
+        text = " ".join(["woninginbraak"] * (n % 4) + ["zorgmijding", "de", "het", "woning", str(n)])
+        documents.append(dict(id=f"s{n}", doc_id=f"d{n // 7}", title="" if n % 5 else "Woninginbraak en zorg",
+                              doc_title="Een verslag", text=text if n % 9 else "de het een", theme="zorg",
+                              type="factsheet", organisation="Politie", year=2000 + n % 3, position=n, meta={}))
+    whoosh = write(tmp_path / "whoosh", decompounder, documents, whoosh_writer)
+    ours = write(tmp_path / "bulk", decompounder, documents, BulkSegmentWriter)
+    assert_same_files(ours, whoosh)
+    postings = postings_of(tmp_path / "bulk", "text", "woning")
+    assert len(postings) > 256 and any(weight % 1 for _, weight in postings)     # three blocks, part weights
+
+
+def postings_of(root, field: str, text: str) -> list[tuple[int, float]]:
+    """(document, weight) of a term's postings in a written, uncommitted segment, read by Whoosh."""
+    ix = whoosh_index.open_dir(str(root))
+    reader = SegmentReader(ix.storage, ix.schema, WRITTEN[root])
+    matcher, found = reader.postings(field, text), []
+    while matcher.is_active():
+        found.append((matcher.id(), matcher.weight()))
+        matcher.next()
+    reader.close()
+    return found
+
+
+def test_fields_it_cannot_write_are_refused(tmp_path):
+    whoosh_index.create_in(str(tmp_path), Schema(body=TEXT(vector=True)))
+    with pytest.raises(ValueError):
+        BulkSegmentWriter(whoosh_index.open_dir(str(tmp_path)))
