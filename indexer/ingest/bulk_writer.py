@@ -13,10 +13,12 @@ import uuid
 from array import array
 
 import numpy as np
+from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from ..schema import DutchText
+from .posting_blocks import TermEncoder
 
 CHUNK_POSTINGS = 1 << 16     # postings turned into Python objects at a time (bounds the writer's memory)
 
@@ -139,17 +141,20 @@ class TokenCollector:
 
     def add(self, field: DutchText, value: str, docnum: int) -> int:
         """Collect one document's tokens; return the field length (its number of term occurrences)."""
-        known, numbers = self.token_numbers, []
-        for token in field.tokens(value):
-            number = known.get(token)
-            numbers.append(self.new_token(field, token) if number is None else number)
+        tokens = field.tokens(value)
+        numbers = list(map(self.token_numbers.get, tokens))
+        if None in numbers:                         # tokens not seen before in this segment
+            numbers = [self.new_token(field, token) if number is None else number
+                       for token, number in zip(tokens, numbers)]
         self.tokens.extend(numbers)
         self.docs.append(docnum)
         self.counts.append(len(numbers))
         return sum(map(self.type_sizes.__getitem__, numbers))
 
     def new_token(self, field: DutchText, token: str) -> int:
-        """Number a token not seen before and remember its terms."""
+        """Number a token not seen before (or earlier in the same document) and remember its terms."""
+        if token in self.token_numbers:
+            return self.token_numbers[token]
         terms = field.token_terms(token)
         for text, boost in terms:
             self.type_terms.append(self.term_numbers.setdefault(text, len(self.term_numbers)))
@@ -249,44 +254,35 @@ class PositionValues:
 
 
 def write_field(fieldwriter, name: str, field, postings: SortedPostings, lengths: list[int | None]) -> None:
-    """Write a field's terms and posting blocks through Whoosh's W3 field writer, a block at a time."""
+    """Write a field's terms into Whoosh's W3 field writer's files: posting lists and term table rows."""
     fieldwriter.start_field(name, field)
+    prefix = pack_ushort(fieldwriter._fieldid)
+    encoder = TermEncoder(fieldwriter._codec, field.format.fixed_value_size(), lengths)
+    postfile, table = fieldwriter._postfile, fieldwriter._tindex
+    offset = postfile.tell()
     starts = postings.starts.tolist()
-    chunk_start = 0
-    while chunk_start < len(postings.terms):
-        chunk_end = chunk_start + 1
-        while chunk_end < len(postings.terms) and starts[chunk_end + 1] - starts[chunk_start] <= CHUNK_POSTINGS:
-            chunk_end += 1
-        write_terms(fieldwriter, postings, starts, chunk_start, chunk_end, lengths)
-        chunk_start = chunk_end
+    for first, end in chunks(starts):
+        base = starts[first]
+        docs = postings.docs[base:starts[end]].tolist()
+        weights = postings.weights[base:starts[end]].tolist()
+        values = postings.values[base:starts[end]]
+        written = []
+        for number in range(first, end):
+            low, high = starts[number] - base, starts[number + 1] - base
+            data, statistics = encoder.encode(docs[low:high], weights[low:high], values[low:high])
+            table.add(prefix + postings.terms[number], statistics.to_bytes(offset, len(data)))
+            written.append(data)
+            offset += len(data)
+        postfile.write(b"".join(written))
     fieldwriter.finish_field()
 
 
-def write_terms(fieldwriter, postings: SortedPostings, starts: list[int], first_term: int, end_term: int,
-                lengths: list[int | None]) -> None:
-    """Write the terms ``first_term:end_term`` of a field, their postings made Python objects together."""
-    base, end = starts[first_term], starts[end_term]
-    docs = postings.docs[base:end].tolist()
-    weights = postings.weights[base:end].tolist()
-    values = postings.values[base:end]
-    for number in range(first_term, end_term):
-        fieldwriter.start_term(postings.terms[number])
-        writer = fieldwriter._postwriter
-        term_end = starts[number + 1] - base
-        for block in range(starts[number] - base, term_end, writer._blocklimit):
-            block_end = min(block + writer._blocklimit, term_end)
-            fill_block(writer, docs[block:block_end], weights[block:block_end], values[block:block_end], lengths)
-            writer._write_block(last=block_end == term_end)
-        fieldwriter.finish_term()
-
-
-def fill_block(writer, docs: list[int], weights: list[float], values: list[bytes], lengths: list[int | None]) -> None:
-    """Put one block of postings into Whoosh's W3 postings writer as its ``add_posting`` would have."""
-    writer._ids = array("I", docs)
-    writer._weights = array("f", weights)
-    writer._values = [value for value in values if value]
-    heaviest = max(weights)
-    writer._maxweight = heaviest if heaviest > 0 else 0
-    known = [length for length in map(lengths.__getitem__, docs) if length]
-    writer._minlength = min(known) if known else None
-    writer._maxlength = max(known) if known else 0
+def chunks(starts: list[int]):
+    """(first term, end term) runs whose postings together are at most CHUNK_POSTINGS (or one term)."""
+    first, terms = 0, len(starts) - 1
+    while first < terms:
+        end = first + 1
+        while end < terms and starts[end + 1] - starts[first] <= CHUNK_POSTINGS:
+            end += 1
+        yield first, end
+        first = end

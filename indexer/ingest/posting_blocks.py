@@ -1,0 +1,101 @@
+"""Whoosh's W3 posting lists, encoded a whole term at a time: the writer's half of search/postings.py.
+
+The bytes are those ``whoosh.codec.whoosh3.W3PostingsWriter`` and ``W3TermInfo`` write
+(tests/test_bulk_writer.py compares the files), without their per-posting and per-block method
+calls: a posting list is the magic ``W3Bl``, then blocks of up to 128 postings, each a signed
+length (negative for the last block), a pickled info tuple (postings, last document, highest
+weight, compression, shortest and longest field length as bytes) and the compressed pickle of
+(document deltas, weights, values). The term table holds each term's statistics and extent.
+"""
+from __future__ import annotations
+
+import struct
+import zlib
+from array import array
+from operator import sub
+from pickle import dumps
+
+from whoosh.util.numeric import length_to_byte
+
+MAGIC = b"W3Bl"
+TERM_INFO = struct.Struct("!BfIBBfII")       # inlined?, weight, df, min/max length byte, max weight, first/last id
+pack_int = struct.Struct("!i").pack
+pack_long = struct.Struct("!q").pack
+
+
+class TermEncoder:
+    """Encodes the posting lists of one field; ``lengths`` are the documents' field lengths as stored."""
+
+    def __init__(self, codec, value_size: int | None, lengths: list[int | None]):
+        if codec._inlinelimit > 1:
+            raise ValueError("postings inlined into the term table are not supported")
+        self.block_limit, self.level = codec._blocklimit, codec._compression
+        self.value_size, self.lengths = value_size, lengths
+
+    def encode(self, docs: list[int], weights: list[float], values: list[bytes]) -> tuple[bytes, TermStatistics]:
+        """A term's posting list as bytes, and its statistics for the term table."""
+        parts, statistics = [MAGIC], TermStatistics()
+        limit = self.block_limit
+        for start in range(0, len(docs), limit):
+            end = min(start + limit, len(docs))
+            parts.extend(self.block(docs[start:end], weights[start:end], values[start:end], end == len(docs),
+                                    statistics))
+        return b"".join(parts), statistics
+
+    def block(self, docs: list[int], weights: list[float], values: list[bytes], last: bool,
+              statistics: TermStatistics) -> tuple[bytes, bytes, bytes]:
+        """One block: its length, info and data, counted into the term's statistics."""
+        stored = array("f", weights).tolist()           # weights are stored as 32-bit floats
+        heaviest = max(weights)
+        heaviest = heaviest if heaviest > 0 else 0
+        known = [length for length in map(self.lengths.__getitem__, docs) if length]
+        shortest, longest = (min(known), max(known)) if known else (None, 0)
+        statistics.add(docs, stored, heaviest, shortest, longest)
+        data = dumps((tuple(map(sub, docs, [0] + docs[:-1])), mini_weights(stored), self.mini_values(values)), 2)
+        if self.level:
+            data = zlib.compress(data, self.level)
+        info = dumps((len(docs), docs[-1], heaviest, self.level, length_to_byte(shortest), length_to_byte(longest)), 2)
+        size = len(info) + len(data)
+        return pack_int(-size if last else size), info, data
+
+    def mini_values(self, values: list[bytes]):
+        """The block's values as Whoosh stores them: none for a format without values, else joined or a tuple."""
+        values = [value for value in values if value]
+        if self.value_size is None or self.value_size < 0:
+            return tuple(values)
+        return None if self.value_size == 0 else b"".join(values)
+
+
+def mini_weights(weights: list[float]):
+    """A block's weights as Whoosh stores them: None when all are 1, one number when all are equal."""
+    if all(weight == 1.0 for weight in weights):
+        return None
+    if all(weight == weights[0] for weight in weights):
+        return weights[0]
+    return tuple(weights)
+
+
+class TermStatistics:
+    """What the term table holds about a term, gathered block by block as ``W3TermInfo.add_block`` does."""
+
+    def __init__(self):
+        self.weight, self.df, self.minlength, self.maxlength, self.maxweight = 0, 0, None, 0, 0
+        self.minid: int | None = None
+        self.maxid = 0
+
+    def add(self, docs: list[int], weights: list[float], heaviest: float, shortest: int | None, longest: int) -> None:
+        """Count one block in."""
+        self.weight += sum(weights)
+        self.df += len(docs)
+        self.minlength = shortest if self.minlength is None else min(self.minlength, shortest)
+        self.maxlength = max(self.maxlength, longest)
+        self.maxweight = max(self.maxweight, heaviest)
+        if self.minid is None:
+            self.minid = docs[0]
+        self.maxid = docs[-1]
+
+    def to_bytes(self, offset: int, length: int) -> bytes:
+        """The term table's value for the term, whose posting list is at ``offset`` of the postings file."""
+        minlength = 0 if self.minlength is None else length_to_byte(self.minlength)
+        return (TERM_INFO.pack(False, self.weight, self.df, minlength, length_to_byte(self.maxlength),
+                               self.maxweight, self.minid, self.maxid) + pack_long(offset) + pack_int(length))
