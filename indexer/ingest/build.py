@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Callable
 
 from whoosh import index as whoosh_index
 
@@ -70,7 +71,8 @@ def section_fields(section: SectionRecord) -> dict:
 
 
 def write_generation(target: Path, sections: list[SectionRecord], lexicon: dict,
-                     decompounder: Decompounder | None, stemming: bool = True, writers: int | None = None) -> None:
+                     decompounder: Decompounder | None, stemming: bool = True, writers: int | None = None,
+                     meanwhile: Callable[[], None] | None = None) -> None:
     """Write one complete index generation into an empty directory: one segment per core.
 
     Each worker process writes the segment of a contiguous share of the sections (so section
@@ -78,19 +80,29 @@ def write_generation(target: Path, sections: list[SectionRecord], lexicon: dict,
     as ``whoosh.multiproc`` does with ``multisegment=True``.
     Scores do not depend on how sections are split over segments (term and length statistics
     are summed over them). ``writers`` overrides the number of processes (for tests).
+    The lexicon, and ``meanwhile`` (other files of the generation), are written by this process
+    while the writer processes run.
     """
     target.mkdir(parents=True)
     ix = whoosh_index.create_in(str(target), build_schema(decompounder, stemming))
     shares = contiguous_shares(sections, writers or writer_count(len(sections)))
+
+    def beside_the_segments() -> None:
+        write_lexicon(target, lexicon)
+        if meanwhile is not None:
+            meanwhile()
+
     if len(shares) <= 1:
         segments = [write_segment(target, share, decompounder) for share in shares]
+        beside_the_segments()
     else:
         context = multiprocessing.get_context("fork")      # the writers inherit the sections: nothing is pickled
         with ProcessPoolExecutor(len(shares), mp_context=context, initializer=inherit_shares,
                                  initargs=(target, shares, decompounder)) as pool:
-            segments = list(pool.map(write_share, range(len(shares))))
+            written = pool.map(write_share, range(len(shares)))
+            beside_the_segments()               # the build process's own share of the work, while it waits
+            segments = list(written)
     ix.writer().commit(mergetype=lambda writer, existing: existing + segments)
-    write_lexicon(target, lexicon)
 
 
 MAX_WRITERS = 4
@@ -243,11 +255,13 @@ def build_index(corpus_dir: Path, index_dir: Path, stemming: bool = True, compou
         decompounder = Decompounder(lexicon["parts"]) if compounds else None
         generation = new_generation_path(index_dir, time.time_ns())
         try:
+            cache = IngestCache(analysis, ingester_version(), done.files, fingerprints, done.copies)
             if reuse:
                 update_generation(live, generation, done.sections, lexicon, decompounder, stale, fresh)
+                save_cache(generation, cache)
             else:
-                write_generation(generation, done.sections, lexicon, decompounder, stemming)
-            save_cache(generation, IngestCache(analysis, ingester_version(), done.files, fingerprints, done.copies))
+                write_generation(generation, done.sections, lexicon, decompounder, stemming,
+                                 meanwhile=lambda: save_cache(generation, cache))
             mark_complete(generation)
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
