@@ -102,17 +102,30 @@ class TermCollector:
     def __init__(self):
         self.terms: list[bytes] = []
         self.docs, self.weights, self.values = array("i"), array("d"), []
+        self.known: dict = {}
 
     def add(self, field, value, docnum: int) -> int:
         """Collect one document's terms; return the field length (0 for an unscored field)."""
         length = 0
-        for text, freq, weight, encoded in field.index(value):
+        for text, freq, weight, encoded in self.terms_of(field, value):
             self.terms.append(text)
             self.docs.append(docnum)
             self.weights.append(weight * 1.0)    # SegmentWriter multiplies by the (default) field boost
             self.values.append(encoded)
             length += freq
         return length if field.scorable else 0
+
+    def terms_of(self, field, value) -> list[tuple]:
+        """``field.index(value)``, remembered per value when it has no value bytes (ids, numbers,
+        facets recur; value bytes are left out: each posting needs an object of its own, see PositionValues)."""
+        if not isinstance(value, (str, int)):
+            return list(field.index(value))
+        terms = self.known.get((type(value), value))
+        if terms is None:
+            terms = list(field.index(value))
+            if not any(encoded for _, _, _, encoded in terms):
+                self.known[type(value), value] = terms
+        return terms
 
     def postings(self, field) -> SortedPostings:
         """The collected postings in term, document order."""
@@ -228,7 +241,11 @@ class PositionValues:
 
     def __init__(self, format_, positions: np.ndarray, first: np.ndarray, freq: np.ndarray):
         self.encode, self.positions, self.first, self.freq = format_.encode, positions, first, freq
-        self.single: dict[int, tuple[bytes, bytes]] = {}     # most postings hold one position: encoded once each
+        # most postings hold one position: its value is encoded once per position, in two pieces,
+        # joined anew for each posting (pickle writes a repeated object as a reference to the first,
+        # and the block bytes must be those Whoosh writes, which has one object per posting)
+        self.heads: list[bytes] = []
+        self.tails: list[bytes] = []
 
     def __getitem__(self, postings: slice) -> list[bytes]:
         first, freq = self.first[postings], self.freq[postings]
@@ -236,21 +253,18 @@ class PositionValues:
             return []
         base = int(first[0])
         positions = self.positions[base:int(first[-1] + freq[-1])].tolist()
-        values, single, encode = [], self.single, self.encode
-        for start, count in zip((first - base).tolist(), freq.tolist()):
-            if count == 1:
-                position = positions[start]
-                halves = single.get(position)
-                if halves is None:
-                    value = encode([position])
-                    halves = single[position] = (value[:1], value[1:])
-                # a new object each time: pickle writes a repeated object as a reference to the first,
-                # and the block bytes must be those Whoosh writes (one object per posting)
-                value = halves[0] + halves[1]
-            else:
-                value = encode(positions[start:start + count])
-            values.append(value)
-        return values
+        self.encode_single(max(positions))
+        heads, tails, encode = self.heads, self.tails, self.encode
+        return [heads[positions[start]] + tails[positions[start]] if count == 1
+                else encode(positions[start:start + count])
+                for start, count in zip((first - base).tolist(), freq.tolist())]
+
+    def encode_single(self, highest: int) -> None:
+        """Encode the one-position values up to position ``highest``."""
+        for position in range(len(self.heads), highest + 1):
+            value = self.encode([position])
+            self.heads.append(value[:1])
+            self.tails.append(value[1:])
 
 
 def write_field(fieldwriter, name: str, field, postings: SortedPostings, lengths: list[int | None]) -> None:
