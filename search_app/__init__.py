@@ -1,14 +1,21 @@
 """The kennisbank web app: the search page for people and the JSON API for the website."""
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
 
-from . import admin, querylog, search_service, security
-from .settings import load_settings
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Application factory: validated settings from defaults, environment and ``config``; one search service."""
+    # Imported here, not at the top: every `kennisbank` command imports this package (the CLI
+    # lives in it), and only `serve` needs Flask and the search service.
+    from flask import Flask
+
+    from . import admin, querylog, search_service, security
+    from .settings import load_settings
+
     app = Flask(__name__)
     app.config.update(load_settings(config))
     if "MAX_CONTENT_LENGTH" not in (config or {}):

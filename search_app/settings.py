@@ -10,8 +10,6 @@ import os
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
-from flask import Flask
-
 from indexer.search.params import DEFAULT_PER_PAGE, MAX_PER_PAGE
 
 
@@ -201,6 +199,8 @@ def setting_value(setting: Setting, overrides: Mapping | None = None, environ: M
 
 def load_settings(overrides: Mapping | None = None, environ: Mapping | None = None) -> dict:
     """Every setting, validated. Unknown names in ``overrides`` are refused (Flask's own keys pass)."""
+    from flask import Flask          # here: the CLI reads the settings table, and only `serve` needs Flask
+
     overrides = dict(overrides or {})
     unknown = sorted(set(overrides) - set(SETTINGS_BY_NAME) - set(Flask.default_config))
     if unknown:
