@@ -243,3 +243,18 @@ def test_other_ingester_code_turns_a_reindex_into_a_full_build(live, monkeypatch
     report = build_index(corpus, index, incremental=True)
     assert report.reused_files == 0
     assert search_ids(index, "woonoverlast") == ["woonoverlast-txt"]
+
+
+def test_the_cache_keeps_what_the_pipeline_made_and_saves_it_again_unchanged(live):
+    from indexer.ingest.cache import IngestCache, load_cache, save_cache
+    from indexer.ingest.pipeline import ingest_files
+
+    corpus, index = live
+    done = ingest_files(corpus)
+    cache = load_cache(index.resolve())
+    assert cache.files == done.files                   # each file's document, sections and lessons
+    again = index.parent / "again"
+    again.mkdir()
+    save_cache(again, IngestCache(cache.analysis, cache.version, cache.files, cache.fingerprints, cache.copies))
+    reloaded = load_cache(again)
+    assert reloaded == cache and reloaded.files == done.files

@@ -9,6 +9,7 @@ Error policy, so that nothing is lost silently and no bug passes as a skipped fi
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .cache import CachedFile, IngestCache, source_key
+from .cache import CachedFile, IngestCache, paused_gc, source_key
 from .classify import classify_section, document_theme
 from .corpus import CorpusFile, Limits, scan_corpus
 from .crawl import crawled_urls
@@ -138,9 +139,21 @@ def ingest_many(todo: list[tuple[CorpusFile, dict | None, str]], limits: Limits)
         return
     load_word_lists()
     context = multiprocessing.get_context("fork")       # the workers inherit the loaded code and data
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with_parent) as pool:
+    # The parent only unpickles results meanwhile: millions of objects that set off collections of
+    # the whole heap, on a core the workers need. Each worker collects as the parent did before.
+    collecting = gc.isenabled()
+    with paused_gc(), ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker,
+                                          initargs=(collecting,)) as pool:
         results = pool.map(ingest_file, *zip(*todo), [limits] * len(todo), chunksize=CHUNK)
         yield from zip((file for file, _, _ in todo), results)
+
+
+def start_worker(collecting: bool) -> None:
+    """Set up a worker process: garbage collection as in the parent before it paused it, and
+    death with the parent."""
+    if collecting:
+        gc.enable()
+    die_with_parent()
 
 
 def load_word_lists() -> None:
