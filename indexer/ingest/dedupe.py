@@ -334,22 +334,34 @@ class SectionOverlap:
     grams: list[np.ndarray]
     bags: list[set[str]]
     union: np.ndarray                  # the shingles of all its sections
+    every: np.ndarray                  # the shingles of each section, all in one sorted array
+    owners: np.ndarray                 # the section each of ``every`` belongs to
 
     @classmethod
     def of(cls, sections: list[SectionRecord]) -> SectionOverlap:
         grams = [shingle_hashes(s.text) for s in sections]
-        union = distinct(np.concatenate(grams)) if grams else np.zeros(0, np.int64)
-        return cls(sections, grams, [word_bag(s.text) for s in sections], union)
+        every = np.concatenate(grams) if grams else np.zeros(0, np.int64)
+        owners = np.repeat(np.arange(len(grams)), [len(g) for g in grams])
+        order = np.argsort(every, kind="stable")
+        return cls(sections, grams, [word_bag(s.text) for s in sections], distinct(every.copy()),
+                   every[order], owners[order])
 
     def home(self, grams: np.ndarray, bag: set[str]) -> int | None:
         """The section a section of a copy folds into: the one sharing most shingles if this document
         holds most of them, else the one holding most of its words if one holds nearly all; or None."""
         if len(grams) and hashed_containment(grams, self.union) >= SECTION_OVERLAP:
-            overlaps = [shared(grams, g) for g in self.grams]
-            return overlaps.index(max(overlaps))          # the first of equals, as max() picks
+            return int(np.argmax(self.shared_per_section(grams)))    # the first of equals, as max() picks
         if bag and self.bags and max(containment(bag, b) for b in self.bags) >= WORD_OVERLAP:
             return max(range(len(self.bags)), key=lambda i: containment(bag, self.bags[i]))
         return None
+
+    def shared_per_section(self, grams: np.ndarray) -> np.ndarray:
+        """``shared(grams, g)`` for each section's ``g``, counted at once: the values of ``every`` equal to
+        one of ``grams`` (distinct within a section), tallied by the section they belong to."""
+        first = np.searchsorted(self.every, grams, "left")
+        counts = np.searchsorted(self.every, grams, "right") - first
+        starts = np.repeat(first - (np.cumsum(counts) - counts), counts)
+        return np.bincount(self.owners[starts + np.arange(len(starts))], minlength=len(self.grams))
 
 
 def fold_duplicates(docs: list[NormalisedDocument], sections: list[SectionRecord],
