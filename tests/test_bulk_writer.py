@@ -1,4 +1,6 @@
-"""The bulk segment writer writes exactly the files Whoosh's own SegmentWriter writes for the same documents."""
+"""The bulk segment writer writes the files Whoosh's own SegmentWriter writes for the same documents:
+byte for byte when it compresses every block as Whoosh does, and read back the same when it leaves short
+blocks uncompressed (its default)."""
 from __future__ import annotations
 
 import pytest
@@ -13,6 +15,7 @@ from indexer.ingest.build import make_lexicon, section_fields
 from indexer.ingest.bulk_writer import BulkSegmentWriter
 from indexer.ingest.pipeline import ingest_files
 from indexer.schema import bind_lexicon, build_schema
+from indexer.search.postings import PostingList
 
 from .conftest import CORPUS
 
@@ -51,6 +54,10 @@ def whoosh_writer(ix):
     return SegmentWriter(ix, _lk=False)
 
 
+def compressing_everything(ix):
+    return BulkSegmentWriter(ix, raw_below=0)
+
+
 @pytest.fixture(scope="module")
 def seeds():
     done = ingest_files(CORPUS)
@@ -68,7 +75,7 @@ def assert_same_files(ours: dict[str, bytes], whoosh: dict[str, bytes]) -> None:
 def test_the_seed_sections_give_whoosh_s_files_byte_for_byte(tmp_path, seeds):
     documents, decompounder = seeds
     whoosh = write(tmp_path / "whoosh", decompounder, documents, whoosh_writer)
-    ours = write(tmp_path / "bulk", decompounder, documents, BulkSegmentWriter)
+    ours = write(tmp_path / "bulk", decompounder, documents, compressing_everything)
     assert len(whoosh[".pst"]) > 100_000
     assert_same_files(ours, whoosh)
 
@@ -77,7 +84,7 @@ def test_postings_cut_into_small_chunks_give_the_same_files(tmp_path, seeds, mon
     documents, decompounder = seeds
     monkeypatch.setattr(bulk_writer, "CHUNK_POSTINGS", 5)      # many chunks, and terms longer than one
     whoosh = write(tmp_path / "whoosh", decompounder, documents[:150], whoosh_writer)
-    assert_same_files(write(tmp_path / "bulk", decompounder, documents[:150], BulkSegmentWriter), whoosh)
+    assert_same_files(write(tmp_path / "bulk", decompounder, documents[:150], compressing_everything), whoosh)
 
 
 def test_long_posting_lists_compound_parts_and_odd_fields(tmp_path):
@@ -90,7 +97,7 @@ def test_long_posting_lists_compound_parts_and_odd_fields(tmp_path):
                               doc_title="Een verslag", text=text if n % 9 else "de het een", theme="zorg",
                               type="factsheet", organisation="Politie", year=2000 + n % 3, position=n, meta={}))
     whoosh = write(tmp_path / "whoosh", decompounder, documents, whoosh_writer)
-    ours = write(tmp_path / "bulk", decompounder, documents, BulkSegmentWriter)
+    ours = write(tmp_path / "bulk", decompounder, documents, compressing_everything)
     assert_same_files(ours, whoosh)
     postings = postings_of(tmp_path / "bulk", "text", "woning")
     assert len(postings) > 256 and any(weight % 1 for _, weight in postings)     # three blocks, part weights
@@ -106,6 +113,54 @@ def postings_of(root, field: str, text: str) -> list[tuple[int, float]]:
         matcher.next()
     reader.close()
     return found
+
+
+def test_short_blocks_left_uncompressed_read_back_as_whoosh_s_own(tmp_path, seeds):
+    documents, decompounder = seeds
+    whoosh = write(tmp_path / "whoosh", decompounder, documents, whoosh_writer)
+    ours = write(tmp_path / "bulk", decompounder, documents, BulkSegmentWriter)
+    assert len(ours[".pst"]) < len(whoosh[".pst"])              # zlib made the short blocks longer
+    assert {name: data for name, data in ours.items() if name not in (".pst", ".trm")} == \
+           {name: data for name, data in whoosh.items() if name not in (".pst", ".trm")}
+    theirs, mine = (read_back(tmp_path / kind) for kind in ("whoosh", "bulk"))
+    assert len(mine) > 3000 and mine == theirs
+    (raw_theirs, blocks_theirs), (raw_mine, blocks_mine) = (search_side_blocks(tmp_path / kind)
+                                                            for kind in ("whoosh", "bulk"))
+    assert raw_mine > len(blocks_mine) / 2 and raw_theirs == 0
+    assert blocks_mine == blocks_theirs
+
+
+def read_back(root) -> dict:
+    """Every term of a written segment as Whoosh reads it: statistics, and each posting's id, weight, value."""
+    ix = whoosh_index.open_dir(str(root))
+    reader = SegmentReader(ix.storage, ix.schema, WRITTEN[root])
+    terms = {}
+    for field, text in reader.all_terms():
+        info = reader.term_info(field, text)
+        matcher, postings = reader.postings(field, text), []
+        while matcher.is_active():
+            postings.append((matcher.id(), matcher.weight(), matcher.value()))
+            matcher.next()
+        terms[field, text] = (info.weight(), info.doc_frequency(), info.min_length(), info.max_length(),
+                              info.max_weight(), info.min_id(), info.max_id(), postings)
+    reader.close()
+    return terms
+
+
+def search_side_blocks(root) -> tuple[int, list]:
+    """How many posting blocks of a written segment are stored uncompressed, and every block as
+    the search side's reader (indexer/search/postings.py) decodes it."""
+    ix = whoosh_index.open_dir(str(root))
+    reader = SegmentReader(ix.storage, ix.schema, WRITTEN[root])
+    raw, blocks = 0, []
+    for field, text in reader.all_terms():
+        posting_list = PostingList(reader, field, text)
+        raw += sum(1 for _, _, compression in posting_list.extents if not compression)
+        for number in range(len(posting_list)):
+            ids, weights, values = posting_list.block(number)
+            blocks.append((ids.tolist(), weights.tolist(), values))
+    reader.close()
+    return raw, blocks
 
 
 def test_fields_it_cannot_write_are_refused(tmp_path):

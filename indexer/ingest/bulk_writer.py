@@ -4,8 +4,9 @@ Whoosh's ``SegmentWriter`` sends every posting through Python one at a time: a t
 pool with a size estimate, a sort of all tuples, then four calls to write it (about 10 µs a
 posting, most of a build). This writer keeps a segment's postings as arrays, sorts them once
 in numpy, and hands Whoosh's W3 posting writer a whole block (up to 128 postings) at a time.
-What reaches the disk is byte for byte what ``SegmentWriter`` writes (tests/test_bulk_writer.py
-compares the files): Whoosh's block encoder, term table and per-document writer do the writing.
+What reaches the disk is what ``SegmentWriter`` writes, byte for byte but for the short blocks
+posting_blocks.py leaves uncompressed (tests/test_bulk_writer.py compares the files, and what
+Whoosh reads back from them); Whoosh's term table and per-document writer do their writing.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from ..schema import DutchText
-from .posting_blocks import TermEncoder
+from .posting_blocks import RAW_BELOW, TermEncoder
 
 CHUNK_POSTINGS = 1 << 16     # postings turned into Python objects at a time (bounds the writer's memory)
 
@@ -30,8 +31,9 @@ class BulkSegmentWriter(SegmentWriter):
     with ``add_document`` as in Whoosh; ``finish()`` writes the segment and returns it.
     """
 
-    def __init__(self, ix):
+    def __init__(self, ix, raw_below: int = RAW_BELOW):
         super().__init__(ix, _lk=False)
+        self.raw_below = raw_below                 # 0: every block compressed, Whoosh's files byte for byte
         # SegmentWriter deletes its temporary directory when it finishes; the per-document writers of
         # the other processes of a build keep their files in the shared one, so this writer uses its own
         self._tempstorage = self.storage.temp_storage(f"{self.indexname}.{uuid.uuid4().hex}.tmp")
@@ -70,7 +72,9 @@ class BulkSegmentWriter(SegmentWriter):
         for name in sorted(self.collectors):       # fields in name order, as Whoosh's sorted pool has them
             postings = self.collectors[name].postings(self.schema[name])
             if postings.terms:
-                write_field(self.fieldwriter, name, self.schema[name], postings, self.approximate_lengths(name))
+                encoder = TermEncoder(self.fieldwriter._codec, self.schema[name].format.fixed_value_size(),
+                                      self.approximate_lengths(name), self.raw_below)
+                write_field(self.fieldwriter, name, self.schema[name], postings, encoder)
         self.fieldwriter.close()
         self._assemble_segment()
         segment = self.get_segment()
@@ -267,11 +271,10 @@ class PositionValues:
             self.tails.append(value[1:])
 
 
-def write_field(fieldwriter, name: str, field, postings: SortedPostings, lengths: list[int | None]) -> None:
+def write_field(fieldwriter, name: str, field, postings: SortedPostings, encoder: TermEncoder) -> None:
     """Write a field's terms into Whoosh's W3 field writer's files: posting lists and term table rows."""
     fieldwriter.start_field(name, field)
     prefix = pack_ushort(fieldwriter._fieldid)
-    encoder = TermEncoder(fieldwriter._codec, field.format.fixed_value_size(), lengths)
     postfile, table = fieldwriter._postfile, fieldwriter._tindex
     offset = postfile.tell()
     starts = postings.starts.tolist()

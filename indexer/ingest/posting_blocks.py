@@ -6,6 +6,12 @@ calls: a posting list is the magic ``W3Bl``, then blocks of up to 128 postings, 
 length (negative for the last block), a pickled info tuple (postings, last document, highest
 weight, compression, shortest and longest field length as bytes) and the compressed pickle of
 (document deltas, weights, values). The term table holds each term's statistics and extent.
+
+One difference, which Whoosh's readers (and ours) read as they read their own: a block whose
+pickle is shorter than RAW_BELOW bytes is not compressed (compression 0 in its info), as
+Whoosh's writer means to do below 20 bytes (a bug there compresses every block). Three
+blocks in four are that short (one or two postings) and zlib adds bytes to them; leaving
+them out saves a zlib stream set up and torn down per block.
 """
 from __future__ import annotations
 
@@ -18,6 +24,7 @@ from pickle import dumps
 from whoosh.util.numeric import length_to_byte
 
 MAGIC = b"W3Bl"
+RAW_BELOW = 96       # a block's pickle shorter than this is stored as is: zlib makes it longer, not shorter
 TERM_INFO = struct.Struct("!BfIBBfII")       # inlined?, weight, df, min/max length byte, max weight, first/last id
 pack_int = struct.Struct("!i").pack
 pack_long = struct.Struct("!q").pack
@@ -26,11 +33,11 @@ pack_long = struct.Struct("!q").pack
 class TermEncoder:
     """Encodes the posting lists of one field; ``lengths`` are the documents' field lengths as stored."""
 
-    def __init__(self, codec, value_size: int | None, lengths: list[int | None]):
+    def __init__(self, codec, value_size: int | None, lengths: list[int | None], raw_below: int = RAW_BELOW):
         if codec._inlinelimit > 1:
             raise ValueError("postings inlined into the term table are not supported")
         self.block_limit, self.level = codec._blocklimit, codec._compression
-        self.value_size, self.lengths = value_size, lengths
+        self.value_size, self.lengths, self.raw_below = value_size, lengths, raw_below
 
     def encode(self, docs: list[int], weights: list[float], values: list[bytes]) -> tuple[bytes, TermStatistics]:
         """A term's posting list as bytes, and its statistics for the term table."""
@@ -52,9 +59,10 @@ class TermEncoder:
         shortest, longest = (min(known), max(known)) if known else (None, 0)
         statistics.add(docs, stored, heaviest, shortest, longest)
         data = dumps((tuple(map(sub, docs, [0] + docs[:-1])), mini_weights(stored), self.mini_values(values)), 2)
-        if self.level:
-            data = zlib.compress(data, self.level)
-        info = dumps((len(docs), docs[-1], heaviest, self.level, length_to_byte(shortest), length_to_byte(longest)), 2)
+        level = self.level if len(data) >= self.raw_below else 0
+        if level:
+            data = zlib.compress(data, level)
+        info = dumps((len(docs), docs[-1], heaviest, level, length_to_byte(shortest), length_to_byte(longest)), 2)
         size = len(info) + len(data)
         return pack_int(-size if last else size), info, data
 
