@@ -234,11 +234,15 @@ def surface_word(token: str) -> str:
 
 
 TOKEN = re.compile(TOKEN_PATTERN)
+# TOKEN_PATTERN for ASCII text, where [^\W\d_] is [A-Za-z] and \d is [0-9]: the same tokens, found
+# without testing each character's Unicode category
+ASCII_TOKEN = re.compile(r"[A-Za-z]+(?:'s?)?|[0-9]+(?:[.,][0-9]+)*")
 
 
 def surface_words(text: str) -> list[str]:
     """Folded words of a text as a person typed them (no stop word removal, no stemming)."""
-    return list(filter(None, map(surface_word, TOKEN.findall(text))))     # words recur: each folded once
+    tokens = (ASCII_TOKEN if text.isascii() else TOKEN).findall(text)
+    return list(filter(None, map(surface_word, tokens)))     # words recur: each folded once
 
 
 def is_stop_word(token: str) -> bool:

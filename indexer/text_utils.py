@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _LINEBREAK_HYPHEN = re.compile(r"(\w)-\s*\n\s*(\w)")
@@ -14,10 +15,24 @@ _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u
 
 def fold(text: str) -> str:
     """Lower-case and strip accents (NFKD, drop combining marks): geévalueerd == geëvalueerd."""
+    return _fold_long(text) if LONG_TEXT <= len(text) <= LONGEST_REMEMBERED else _fold(text)
+
+
+def _fold(text: str) -> str:
+    """``fold`` itself, uncached."""
     lowered = text.lower()
     if lowered.isascii():
         return lowered
     return _COMBINING.sub("", unicodedata.normalize("NFKD", lowered))
+
+
+# A document's text is folded more than once (for its theme, then for its shingle sample) with its
+# sections' texts in between: the last few long texts are remembered. Short ones (words,
+# headings) are folded again, which is cheaper than hashing them for a look-up, and so are
+# very long ones, which would hold too much memory.
+LONG_TEXT = 2000
+LONGEST_REMEMBERED = 200_000
+_fold_long = lru_cache(maxsize=16)(_fold)
 
 
 def squash(text: str) -> str:

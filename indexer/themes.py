@@ -50,6 +50,7 @@ VERVOLG = re.compile(r"\s*-\s*vervolg$")
 NOT_KEPT = re.compile(r"[^\w'()]+")
 
 
+@lru_cache(maxsize=1 << 16)        # a document's headings are compared again and again (menus, breadcrumbs)
 def heading_key(heading: str) -> str:
     """A heading reduced for comparison: folded, no 'Thema:'/'Programma'/'Project' prefix, no punctuation."""
     key = PREFIX.sub("", fold(heading))
@@ -113,12 +114,35 @@ def themes_starting(word: str) -> tuple[int, ...]:
                          if word == start or (longer and word.startswith(start))}))
 
 
+@lru_cache(maxsize=1 << 16)
+def theme_plan(word: str) -> tuple[tuple[int, bool], ...]:
+    """For each scanned theme a match of which can start with this whole word: (theme number, whether
+    the match is known without trying the pattern). It is when the first of the theme's terms, in
+    pattern order, that can start with the word is a single word: the pattern then matches the
+    word to its end. A term of more words ('zorg- en veiligheid') depends on the text after it."""
+    unscanned = theme_words().unscanned
+    plan = []
+    for number in themes_starting(word):
+        if number in unscanned:
+            continue
+        for term in load_themes()[number].terms:
+            start, longer = term_start(term)
+            if word == start or (longer and word.startswith(start)):
+                plan.append((number, ONE_WORD.fullmatch(fold(term.rstrip("*"))) is not None))
+                break
+    return tuple(plan)
+
+
+ONE_WORD = re.compile(r"\w+")
+
+
 def theme_counts(folded: str) -> list[int]:
     """Per theme (in table order) how many matches its pattern has in a folded text, counted as
     ``len(theme.pattern.findall(folded))`` counts them, but in one pass over the text.
 
     Every match starts a word with the start of one of the theme's terms (``term_start``), so
-    the pattern is only tried there; a match found ends where that theme's next one may begin.
+    the pattern is only tried there, and only where the word alone does not decide (``theme_plan``);
+    a match found ends where that theme's next one may begin.
     """
     themes, words = load_themes(), theme_words()
     counts, ends = [0] * len(themes), [0] * len(themes)
@@ -126,8 +150,12 @@ def theme_counts(folded: str) -> list[int]:
         counts[number] = len(themes[number].pattern.findall(folded))
     for word in words.starts.finditer(" " + folded):      # the space lets the first word have its \W too
         start = word.start()              # the \W's place in " " + folded is the word's place in folded
-        for number in themes_starting(word.group()[1:]):
-            if number in words.unscanned or start < ends[number]:
+        for number, decided in theme_plan(word.group()[1:]):
+            if start < ends[number]:
+                continue
+            if decided:
+                counts[number] += 1
+                ends[number] = word.end() - 1          # the match is the whole word
                 continue
             match = themes[number].pattern.match(folded, start)
             if match:

@@ -1,5 +1,7 @@
 """acronyms: mined from 'Long Form (ACR)' with Schwartz-Hearst, merged with the glossary."""
-from indexer.acronyms import is_acronym, load_glossary, long_form_for, merged_acronyms, mine_acronyms
+import re
+
+from indexer.acronyms import is_acronym, load_glossary, long_form_for, merged_acronyms, mine_acronyms, single_spaced
 from indexer.ingest.normalise import normalise_text
 
 from .conftest import seed_text
@@ -26,3 +28,8 @@ def test_glossary_wins_over_mined():
 def test_what_counts_as_an_acronym():
     assert is_acronym("RCTM") and is_acronym("ViB") and is_acronym("PmG")
     assert not is_acronym("Rotterdam") and not is_acronym("A") and not is_acronym("rctm")
+
+
+def test_single_spaced_makes_every_run_of_white_space_one_space():
+    for text in ("", " ", "a", " a  b\n\tc ", "\u3000x\x1cy\u2028", "a\n", "\n\n", "Team (RT)\r\n"):
+        assert single_spaced(text) == re.sub(r"\s+", " ", text), repr(text)

@@ -1,8 +1,12 @@
 """classify: one theme, year, type and organisation per section, from the synonym table."""
+import random
+
 import pytest
 
 from indexer.ingest.classify import classify_section, theme_for_heading, theme_for_section, theme_labels
 from indexer.ingest.records import DocumentMeta, SectionRecord
+from indexer.text_utils import fold
+from indexer.themes import load_themes, theme_counts
 
 META = DocumentMeta("d", "d.txt", "D", "Veiligheidscoalitie Midden-Nederland", "jaarverslag", (2021, 2022))
 
@@ -50,3 +54,15 @@ def test_year_and_type_follow_the_report_part():
     assert (money.theme, money.type, money.year) == ("Organisatie en financiën", "begroting", 2022)
     loose = classify_section(SectionRecord("i", "d", "D", "Voorwoord", "a", "tekst", 0), META)
     assert (loose.year, loose.type) == (2021, "jaarverslag")
+
+
+def test_theme_counts_count_what_each_themes_pattern_finds():
+    """theme_counts reads a text once for all themes and takes a one-word term's match without
+    trying the pattern: it still counts exactly what each theme's own pattern finds."""
+    pick = random.Random(5)
+    words = [fold(term.rstrip("*")) for theme in load_themes() for term in theme.terms]
+    words += [w + "en" for w in words[::7]] + ["en", "de", "zorg", "cyberaanval", "x", "2024", "é", "_"]
+    for _ in range(3000):
+        text = fold("".join(pick.choice(words) + pick.choice([" ", " ", "-", "\n", ".", "(", ""])
+                            for _ in range(pick.randint(0, 30))))
+        assert theme_counts(text) == [len(theme.pattern.findall(text)) for theme in load_themes()], text

@@ -1,7 +1,10 @@
 """normalise: PDF/OCR repairs, table-driven on real snippets from the seeds."""
+import random
+import re
+
 import pytest
 
-from indexer.ingest.normalise import normalise_text
+from indexer.ingest.normalise import DIGIT_LETTERS, ampersand_letters, normalise_text
 from indexer.ingest.records import PAGE_BREAK
 
 from .conftest import seed_text
@@ -107,3 +110,13 @@ def test_single_column_pages_are_never_split():
     long_line = "Dit is een lange regel " * 8
     text, log = normalise_text(long_line + "\n" + long_line)
     assert log.counts["columns"] == 0 and text.count("Dit is een lange regel") == 16
+
+
+def test_the_ampersand_rule_changes_what_its_plain_pattern_matches():
+    """ampersand_letters finds '1&0' from its '&' (fast), yet changes what the plain pattern would."""
+    plain = re.compile(r"(?<![\w&])[A-Z01]&[A-Z01](?![\w&])")
+    pick = random.Random(3)
+    pieces = ["A", "0", "1", "O", "&", "a", " ", "\n", "_", "é", "I&O", "1&0", "P&C"]
+    for _ in range(5000):
+        text = "".join(pick.choice(pieces) for _ in range(pick.randint(0, 14)))
+        assert ampersand_letters(text) == plain.subn(lambda m: m.group().translate(DIGIT_LETTERS), text), text

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from ..facets import TYPES
 from ..text_utils import fold
@@ -30,6 +31,12 @@ def theme_scores(text: str) -> Counter:
     return Counter({theme.label: n for theme, n in zip(load_themes(), counts) if n})
 
 
+@lru_cache(maxsize=1 << 14)
+def heading_scores(heading: str) -> tuple[tuple[str, int], ...]:
+    """``theme_scores`` of a heading, remembered: a document's sections repeat their parents' headings."""
+    return tuple(theme_scores(heading).items())
+
+
 def theme_for_section(headings: list[str], text: str, fallback: str = FALLBACK_THEME) -> str:
     """One theme for a section: a naming heading (deepest first), else a weighted vote, else ``fallback``."""
     for heading in reversed(headings):
@@ -38,7 +45,7 @@ def theme_for_section(headings: list[str], text: str, fallback: str = FALLBACK_T
             return named
     votes = Counter()
     for heading in headings:
-        for label, n in theme_scores(heading).items():
+        for label, n in heading_scores(heading):
             votes[label] += HEADING_WEIGHT * n
     votes.update(theme_scores(text))
     if not votes:

@@ -21,7 +21,11 @@ def two_column_heading(line: str) -> str | None:
     """'Monitoring Monitoring' or 'Huiselijk Geweld /Huiselijk Geweld': one heading over two columns."""
     if len(line) > 90:
         return None
-    words = line.replace("/", " ").replace("\\", " ").split()
+    spaced = line.replace("/", " ").replace("\\", " ")
+    first = spaced.split(None, 1)
+    if len(first) < 2 or first[0] not in first[1]:      # the second half starts with the first word again
+        return None
+    words = spaced.split()
     half = len(words) // 2
     if len(words) >= 2 and len(words) % 2 == 0 and words[:half] == words[half:]:
         return " ".join(words[:half])

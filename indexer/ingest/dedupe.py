@@ -99,6 +99,9 @@ def cleanliness(doc: NormalisedDocument) -> float:
     return 1000 * doc.repairs / max(1, len(doc.text))
 
 
+# folded_words's WORD without the regex, several times faster: every byte but [a-z0-9] a space, and
+# every character that is not ASCII (never in a word) encoded as '?' first. Then str.split() splits.
+WORD_BYTES = bytes(c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789" else 32 for c in range(256))
 SAMPLE_MODULUS = 8       # keep the shingles whose hash is 0 modulo this: the same ones in every copy
 
 
@@ -110,7 +113,7 @@ def shingle_sample(text: str) -> frozenset[int]:
     A shingle's hash combines its words' digests (each word digested once per process), so
     it is the same in every process and build, unlike Python's salted ``hash``.
     """
-    words = folded_words(text)
+    words = fold(text).encode("ascii", "replace").translate(WORD_BYTES).decode("ascii").split()   # folded_words
     count = len(words) - SHINGLE + 1
     if count <= 0:
         return frozenset()

@@ -128,14 +128,15 @@ def clean_title(title: str) -> str:
 def tidy_markdown(text: str) -> str:
     """Markdown with ordinary ATX headings: no HTML head lines, '##Title' spaced, setext converted."""
     body = FRONT_MATTER.sub(lambda m: front_matter_heading(m.group(1)), text, count=1)
-    lines = [line for line in body.split("\n") if not HTML_LINE.match(line)]
+    # the patterns are only tried on lines that hold the character every match starts with
+    lines = [line for line in body.split("\n") if "<" not in line or not HTML_LINE.match(line)]
     out: list[str] = []
     for line in lines:
         if (m := SETEXT.match(line)) and out and out[-1].strip() and not out[-1].startswith(("#", "- ", "* ")) \
                 and len(out[-1].strip()) <= 120 and (m.group(1)[0] == "=" or len(m.group(1)) >= 3):
             out[-1] = ("# " if m.group(1)[0] == "=" else "## ") + out[-1].strip()
             continue
-        if (m := ATX.match(line)) and not line.startswith("#!"):
+        if line.startswith("#") and (m := ATX.match(line)) and not line.startswith("#!"):
             line = f"{m.group(1)} {m.group(2)}"
         out.append(line)
     return "\n".join(out).strip("\n") + "\n"
@@ -149,6 +150,6 @@ def front_matter_heading(block: str) -> str:
 
 def markdown_title(text: str) -> str:
     """The first level-1 heading, else the first heading of any level ('' when there is none)."""
-    headings = [m for line in text.split("\n") if (m := ATX.match(line))]
+    headings = [m for line in text.split("\n") if line.startswith("#") and (m := ATX.match(line))]
     best = next((m for m in headings if len(m.group(1)) == 1), None) or (headings[0] if headings else None)
     return clean_title(best.group(2)) if best else ""

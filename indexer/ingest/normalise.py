@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 
 from .columns import LEADING_GLYPH, split_interleaved_columns
 from .records import PAGE_BREAK, ExtractedDocument, NormalisedDocument
@@ -63,8 +64,8 @@ def repair_characters(text: str, log: RepairLog) -> str:
     text = unicodedata.normalize("NFC", text)
     for bad, good in _CHAR_REPAIRS.items():
         text = text.replace(bad, good)      # one C scan per character: faster than str.translate's lookups
-    text, doubled = DOUBLED_QUOTES.subn("'", text)
-    if doubled:
+    if "''" in text:                        # seldom: the pattern would be tried at every character
+        text, doubled = DOUBLED_QUOTES.subn("'", text)
         log.add("quotes", doubled)
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -154,32 +155,51 @@ def strip_emphasis(lines: list[str], log: RepairLog) -> list[str]:
 
 
 DIGIT_LETTERS = str.maketrans("10", "IO")
-# (what every match holds, the rule, its replacement): a rule is not run over a text without it.
+# A letter, '&' and a letter ('1&0'), none of them joined to more: found from its '&' (the regex
+# engine jumps between those), the letter before it being looked back at, not matched.
+AMPERSAND = re.compile(r"&(?<=(?<![\w&])[A-Z01]&)[A-Z01](?![\w&])")
+
+
+def ampersand_letters(text: str) -> tuple[str, int]:
+    """'1&0 Research' -> 'I&O Research', and how many were changed: '&' joins letters in abbreviations
+    (P&C, I&O) and numbers never stand around it, so a 1 or 0 there is an OCR-read I or O."""
+    pieces, done = [], 0
+    for match in AMPERSAND.finditer(text):
+        before = match.start() - 1
+        pieces += [text[done:before], text[before:match.end()].translate(DIGIT_LETTERS)]
+        done = match.end()
+    return "".join(pieces) + text[done:], len(pieces) // 2
+
+
+def rule(pattern: str, replacement: str):
+    """An OCR rule as a function: text -> (repaired text, number of repairs)."""
+    return partial(re.compile(pattern).subn, replacement)
+
+
+# (what every match holds, the rule): a rule is not run over a text without it.
 # Each rule matches inside one line (a line end is neither a letter nor [\w&], and never a
 # space the last rule looks for), so the rules run over all lines joined, one call per rule.
 # Where a rule can start with its letters and look back after them (\b0 is 0(?<!\w0)), it does:
 # the regex engine then jumps between those letters instead of trying every position.
 OCR_RULES = (
-    ("0.a.", re.compile(r"\b[o0]?0\.a\."), "o.a."),
-    ("o0.a.", re.compile(r"\bo0\.a\."), "o.a."),
-    ("0", re.compile(r"0(?<!\w0)(?=[a-z]{2,}\b)"), "o"),
-    ("lJ", re.compile(r"lJ(?<!\wlJ)(?=[a-z])"), "IJ"),
-    ("II", re.compile(r"II(?<=[A-Za-z]II)(?=[a-z])"), "ll"),
-    ("I", re.compile(r"I(?<=[a-z]I)(?=[aeiouy])"), "l"),   # not LinkedIn
-    # '&' joins letters in abbreviations (P&C, I&O); numbers never stand around it,
-    # so a 1 or 0 there is an OCR-read I or O: '1&0 Research' -> 'I&O Research'
-    ("&", re.compile(r"(?<![\w&])[A-Z01]&[A-Z01](?![\w&])"), lambda m: m.group().translate(DIGIT_LETTERS)),
-    ("&0", re.compile(r"(?<![\w&])&0(?=[^\S\n]+[A-Z])"), "&O"),     # the same with its first letter lost
+    ("0.a.", rule(r"\b[o0]?0\.a\.", "o.a.")),
+    ("o0.a.", rule(r"\bo0\.a\.", "o.a.")),
+    ("0", rule(r"0(?<!\w0)(?=[a-z]{2,}\b)", "o")),
+    ("lJ", rule(r"lJ(?<!\wlJ)(?=[a-z])", "IJ")),
+    ("II", rule(r"II(?<=[A-Za-z]II)(?=[a-z])", "ll")),
+    ("I", rule(r"I(?<=[a-z]I)(?=[aeiouy])", "l")),   # not LinkedIn
+    ("&", ampersand_letters),
+    ("&0", rule(r"(?<![\w&])&0(?=[^\S\n]+[A-Z])", "&O")),     # '1&0' with its first letter lost
 )
 
 
 def repair_ocr(lines: list[str], log: RepairLog) -> list[str]:
     """Typical OCR confusions: 0.a. -> o.a., 0ok -> ook, lJssel -> IJssel, VeiIig -> Veilig."""
     text = "\n".join(lines)
-    for needed, pattern, replacement in OCR_RULES:
+    for needed, repair in OCR_RULES:
         if needed not in text:
             continue
-        text, n = pattern.subn(replacement, text)
+        text, n = repair(text)
         if n:
             log.add("ocr", n)
     return text.split("\n")
@@ -196,7 +216,9 @@ def strip_glyphs(lines: list[str], log: RepairLog) -> list[str]:
             log.add("glyph_lines")
             continue
         new = TRAILING_GLYPHS.sub("", line) if line.rstrip()[-1:] in GLYPH_ENDS else line
-        new = LEADING_DEBRIS.sub("", LEADING_GLYPH.sub("", new))
+        if new.startswith(("\\", "|")):     # where every LEADING_GLYPH starts: most lines need no call
+            new = LEADING_GLYPH.sub("", new)
+        new = LEADING_DEBRIS.sub("", new)
         if new != line:
             log.add("glyphs")
         out.append(new)
@@ -254,11 +276,12 @@ def join_hyphenation(lines: list[str], log: RepairLog) -> list[str]:
     """
     out: list[str] = []
     for line in lines:
-        joined = HYPHEN_IN_LINE.sub(keep_conjunction_hyphen, line) if "- " in line else line
+        # a letter stands before every HYPHEN_IN_LINE match: a list item's own '- ' is no reason to look
+        joined = HYPHEN_IN_LINE.sub(keep_conjunction_hyphen, line) if line.find("- ", 1) >= 0 else line
         if joined != line:
             log.add("hyphens")
             line = joined
-        broken = bool(out) and ends_in_hyphen(out[-1])
+        broken = bool(out) and out[-1].endswith("-") and ends_in_hyphen(out[-1])     # the cheap test first
         if broken and (first_word := LOWER_WORD.match(line)):
             if first_word.group(0) not in HYPHEN_CONJUNCTIONS:
                 out[-1] = out[-1][:-1] + line

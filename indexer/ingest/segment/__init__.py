@@ -17,7 +17,7 @@ from ..columns import two_column_heading
 from ..records import NormalisedDocument, SectionRecord
 from .assemble import sections_from_topics
 from .leading import ReportSegmenter
-from .structured import SHORT_DOCUMENT, is_structured, segment_structured
+from .structured import SHORT_DOCUMENT, is_structured, outline, segment_structured
 from .titles import recover_titles, toc_candidates
 from .topics import looks_ahead
 from .trailing import headings_trail, segment_trailing
@@ -32,8 +32,9 @@ def segment_report(doc: NormalisedDocument) -> list[SectionRecord]:
     units = read_units(doc.text)
     if headings_trail(units):
         topics = segment_trailing(doc, units)
-    elif not is_report(units) and (is_structured(doc.text) or len(doc.text) <= SHORT_DOCUMENT):
-        topics = segment_structured(doc.meta.title, doc.text)
+    elif not is_report(units) and (is_structured(doc.text, nodes := outline(doc.text))
+                                   or len(doc.text) <= SHORT_DOCUMENT):
+        topics = segment_structured(doc.meta.title, doc.text, nodes)     # the outline read once, not twice
     else:
         topics = ReportSegmenter(doc).run(units)
         recover_titles(topics, doc.text)

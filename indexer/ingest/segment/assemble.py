@@ -138,6 +138,8 @@ def attach_links(sections: list[SectionRecord], links: list[str], link_texts: di
     """Give each section the links it holds: by anchor text where known, else when it
     mentions most of the words of the URL's path (PDF link blocks lose their anchors)."""
     clues = [(url, fold(link_texts.get(url, "")), slug_words(url)) for url in links]     # the same for every section
+    if not clues:
+        return                   # most documents link nowhere: no section text need be folded
     for section in sections:
         folded = fold(section.text)
         for url, anchor, words in clues:

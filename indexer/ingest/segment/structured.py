@@ -23,6 +23,8 @@ LEGAL_RANK = {"titel": 1, "hoofdstuk": 2, "afdeling": 3, "paragraaf": 4, "§": 4
 LEGAL_LEVEL = 2               # a legal unit's outline level is LEGAL_LEVEL + its rank
 SHORT_DOCUMENT = 1500         # characters: a news item or factsheet stays one section
 MAX_HEADING_LINE = 120
+# the characters a heading line starts with: ATX's '#' and LEGAL's first letters in either case
+HEADING_STARTS = frozenset("#§AaHhPpTt")
 
 
 @dataclass
@@ -35,6 +37,8 @@ class Heading:
 
 def heading_of(line: str) -> Heading | None:
     """The heading a line opens, with its outline level, or None for ordinary text."""
+    if line[:1] not in HEADING_STARTS:
+        return None
     if m := ATX.match(line):
         title = m.group(2).strip()
         legal = LEGAL.match(title)
@@ -67,14 +71,15 @@ def has_text(node: Heading) -> bool:
     return any(line.strip() for line in node.lines)
 
 
-def is_structured(text: str) -> bool:
-    """Does the text carry an outline of its own (at least two headings)?"""
-    return sum(1 for node in outline(text)[1:]) >= 2
+def is_structured(text: str, nodes: list[Heading] | None = None) -> bool:
+    """Does the text carry an outline of its own (at least two headings)? ``nodes``: its outline, if known."""
+    return sum(1 for node in (nodes or outline(text))[1:]) >= 2
 
 
-def segment_structured(title: str, text: str) -> list[Topic]:
-    """Topics of a structured document: one per heading with text, breadcrumbs from the outline."""
-    nodes = outline(text)
+def segment_structured(title: str, text: str, nodes: list[Heading] | None = None) -> list[Topic]:
+    """Topics of a structured document: one per heading with text, breadcrumbs from the outline
+    (``nodes``: the text's outline, if the caller has it already)."""
+    nodes = nodes or outline(text)
     if len(text) <= SHORT_DOCUMENT:
         body = [line for node in nodes
                 for line in ([node.title] if node.level and not names_document(node.title, title) else []) + node.lines]

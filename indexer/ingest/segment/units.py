@@ -45,9 +45,11 @@ class Unit:
 
 def is_short_line(line: str) -> bool:
     """Could this line be a heading by its shape: short, no final punctuation, no amount, no tab."""
+    if len(line) > 70:
+        return False                     # most lines: no need to split them into words
     words = line.split()
     return (
-        0 < len(words) <= 9 and len(line) <= 70 and "\t" not in line
+        0 < len(words) <= 9 and "\t" not in line
         and not line.startswith("- ") and HEADING_START.match(line) is not None
         and not CLAUSE_END.search(line[-2:]) and THREE_LETTERS.search(line) is not None
         and not AMOUNT_END.search(line)
@@ -69,14 +71,15 @@ def read_units(text: str) -> list[Unit]:
 
         while i < len(lines):
             line = lines[i]
+            if not line:                 # a blank line ends a paragraph, and is no unit
+                flush()
+                i += 1
+                continue
             prev_blank = i == 0 or not lines[i - 1]
             nxt = lines[i + 1] if i + 1 < len(lines) else ""
             unit = classify_line(line, prev_blank, nxt)
             if unit is None:
-                if line:
-                    paragraph.append(line)
-                else:
-                    flush()
+                paragraph.append(line)
                 i += 1
                 continue
             flush()
@@ -96,16 +99,8 @@ def classify_line(line: str, prev_blank: bool, next_line: str) -> Unit | None:
     """A structural unit for this line, or None when it is ordinary text."""
     if not line:
         return None
-    if m := COLUMN_YEARS.match(line):
-        return Unit("columns", line, year=int(m.group(1)))
-    if m := YEAR_MARKER.match(line):
-        return Unit("year", line, year=int(m.group(2)), label=(m.group(1) or "").lower())
-    if GOAL_MARKER.match(line):
-        return Unit("goal", line)
-    if m := MARKDOWN_HEADING.match(line):
-        return Unit("heading", m.group(1).strip(), "strong")
-    if m := THEMA_HEADING.match(line):
-        return Unit("heading", m.group(1).strip(), "strong")
+    if line[0] in MARKER_STARTS and (unit := marker_unit(line)):
+        return unit
     if line.startswith("/") and (is_short_line(line[1:]) or OCR_CONTINUATION.fullmatch(line)):
         return Unit("heading", line[1:].strip(), "continuation")      # '/hnensenhandel': OCR-damaged too
     if halves := two_column_heading(line):
@@ -121,6 +116,27 @@ def classify_line(line: str, prev_blank: bool, next_line: str) -> Unit | None:
     if next_line and is_short_line(next_line) and not next_line.startswith("- "):
         return None  # a run of short lines is a signature, address or list, not a heading
     return Unit("heading", line, "weak")
+
+
+# The characters a line matching one of the patterns of ``marker_unit`` starts with (the ones read
+# case-insensitively in both cases): most lines start otherwise, and need none of them tried.
+MARKER_STARTS = frozenset("12AaMmTt#")
+
+
+def marker_unit(line: str) -> Unit | None:
+    """The unit of a line that is a marker by its pattern alone: year columns, a year or goal
+    marker, a Markdown or 'Thema:' heading; else None."""
+    if m := COLUMN_YEARS.match(line):
+        return Unit("columns", line, year=int(m.group(1)))
+    if m := YEAR_MARKER.match(line):
+        return Unit("year", line, year=int(m.group(2)), label=(m.group(1) or "").lower())
+    if GOAL_MARKER.match(line):
+        return Unit("goal", line)
+    if m := MARKDOWN_HEADING.match(line):
+        return Unit("heading", m.group(1).strip(), "strong")
+    if m := THEMA_HEADING.match(line):
+        return Unit("heading", m.group(1).strip(), "strong")
+    return None
 
 
 def is_table_row(line: str) -> bool:
