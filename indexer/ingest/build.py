@@ -6,6 +6,7 @@ generation while staff reindex, and pick up the new one when they next check.
 """
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -124,8 +125,13 @@ _inherited: tuple = ()
 
 
 def inherit_shares(target: Path, shares: list[list[SectionRecord]], decompounder: Decompounder | None) -> None:
-    """In a forked writer process: keep what the build handed it (fork copies it; nothing is pickled)."""
+    """In a forked writer process: keep what the build handed it (fork copies it; nothing is pickled).
+
+    The inherited objects (every section, document and word count of the corpus) are frozen out
+    of garbage collection: they hold no garbage, and each collection of the writer's own objects
+    would otherwise walk them all again (and touch, so copy, their pages)."""
     global _inherited
+    gc.freeze()
     die_with_parent()
     _inherited = (target, shares, decompounder)
 

@@ -149,8 +149,10 @@ def ingest_many(todo: list[tuple[CorpusFile, dict | None, str]], limits: Limits)
 
 
 def start_worker(collecting: bool) -> None:
-    """Set up a worker process: garbage collection as in the parent before it paused it, and
-    death with the parent."""
+    """Set up a worker process: garbage collection as in the parent before it paused it, but not
+    of what it inherited (the loaded code and word lists: no garbage, walked by every collection
+    otherwise), and death with the parent."""
+    gc.freeze()
     if collecting:
         gc.enable()
     die_with_parent()
