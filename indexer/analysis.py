@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from functools import lru_cache
 from pathlib import Path
 
-from nltk.stem.snowball import DutchStemmer
+import Stemmer
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, Token
 
 from .text_utils import fold
@@ -34,10 +35,23 @@ MIN_PART = 4
 PART_WEIGHT = 0.5       # a compound's part, as indexed, weighs this much of a word written on its own
 SPLIT_CACHE = 100_000
 
-_stemmer = DutchStemmer()
-
-
 # ---------------------------------------------------------------- stemming
+
+# Snowball's original Dutch algorithm ('dutch_porter' since Snowball 3), compiled: the stems of
+# NLTK's DutchStemmer (a test pins them equal), about eight times as fast, and without importing
+# all of NLTK (a quarter of a second at every start). PyStemmer objects are not thread-safe:
+# one per thread.
+SNOWBALL_DUTCH = "dutch_porter"
+_stemmers = threading.local()
+
+
+def snowball_stem(word: str) -> str:
+    """The plain Snowball Dutch stem of a folded word, as other engines' 'dutch' stemmer gives it."""
+    stemmer = getattr(_stemmers, "dutch", None)
+    if stemmer is None:
+        stemmer = _stemmers.dutch = Stemmer.Stemmer(SNOWBALL_DUTCH, 0)     # 0: stem() below caches
+    return stemmer.stemWord(word)
+
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
@@ -51,7 +65,7 @@ def stem(word: str) -> str:
         return word
     if len(word) >= 6 and re.search(r"[^aeiou](?:en|el|er|em)s$", word):
         word = word[:-1]
-    result = _stemmer.stem(word)
+    result = snowball_stem(word)
     if result.endswith("hed") and len(result) > 6:
         result = result[:-3]
     if result.endswith("z"):

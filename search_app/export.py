@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from nltk.stem.snowball import DutchStemmer
 
-from indexer.analysis import MIN_COMPOUND, MIN_PART, Decompounder, STOP_WORDS, TOKEN_PATTERN, is_stop_word, stem
+from indexer.analysis import (MIN_COMPOUND, MIN_PART, Decompounder, STOP_WORDS, TOKEN_PATTERN, is_stop_word,
+                              snowball_stem, stem)
 from indexer.facets import FACETS
 from indexer.schema import TEXT_FIELDS
 from indexer.search.compile import TITLE_FIELDS, TITLE_PHRASE_BOOST, TITLE_SLOP
@@ -125,10 +125,10 @@ def analysis_settings(generation: Generation) -> dict:
             # this generation's words (our stem wherever it differs from plain Snowball's)
             "kennisbank_stem_repairs": {"type": "stemmer_override",
                                         "rules": stem_rules(lexicon.words, parts)},
-            # 'dutch' (Snowball), not 'dutch_kp': it is the algorithm analysis.stem repairs (NLTK's
-            # DutchStemmer), so the override table above completes it; Kraaij-Pohlmann stems other
-            # words differently, and Lucene 10, under OpenSearch 3, removed the KpStemmer behind
-            # 'dutch_kp' (apache/lucene#13230).
+            # 'dutch' (Snowball), not 'dutch_kp': it is the algorithm analysis.stem repairs (Snowball's
+            # original Dutch, analysis.snowball_stem), so the override table above completes it;
+            # Kraaij-Pohlmann stems other words differently, and Lucene 10, under OpenSearch 3,
+            # removed the KpStemmer behind 'dutch_kp' (apache/lucene#13230).
             "kennisbank_stemmer": {"type": "stemmer", "language": "dutch"},
             # search time only, first in the chain so it is case-sensitive: OM expands, 'om' does not
             "kennisbank_acronyms": {"type": "synonym_graph", "lenient": True,
@@ -167,12 +167,11 @@ def compound_parts(splitter: Decompounder, words: dict[str, int], limit: int = M
 
 def stem_rules(words: dict[str, int], parts: list[str], limit: int = MAX_STEM_RULES) -> list[str]:
     """'word => stem' wherever our repaired stem differs from plain Snowball's (most frequent words first)."""
-    snowball = DutchStemmer()
     frequency = {part: 0 for part in parts} | {w: n for w, n in words.items() if w.isalpha()}
     rules = []
     for word in sorted(frequency, key=lambda w: (-frequency[w], w)):
         ours = stem(word)
-        if ours != snowball.stem(word):
+        if ours != snowball_stem(word):
             rules.append(f"{word} => {ours}")
             if len(rules) == limit:
                 break

@@ -47,7 +47,7 @@ def ingester_version() -> str:
     return digest.hexdigest()
 
 
-LIBRARIES = ("whoosh-reloaded", "nltk", "wordfreq", "pdfminer.six", "python-docx", "beautifulsoup4")
+LIBRARIES = ("whoosh-reloaded", "PyStemmer", "wordfreq", "pdfminer.six", "python-docx", "beautifulsoup4")
 
 
 def source_key(path: Path, entry: dict | None, limits: object) -> str:
