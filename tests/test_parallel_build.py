@@ -6,7 +6,7 @@ from whoosh import index as whoosh_index
 
 from indexer.analysis import Decompounder
 from indexer.ingest import build
-from indexer.ingest.build import make_lexicon, write_generation
+from indexer.ingest.build import make_lexicon, write_generation, write_lexicon
 from indexer.ingest.bulk_writer import BulkSegmentWriter
 from indexer.ingest.pipeline import ingest_files
 from indexer.schema import bind_lexicon, build_schema
@@ -24,8 +24,9 @@ def generations(tmp_path_factory):
     lexicon = make_lexicon(done, {"stemming": True, "compounds": True}, None)
     decompounder = Decompounder(lexicon["parts"])
     root = tmp_path_factory.mktemp("parallel")
-    write_generation(root / "w1", done.sections, lexicon, decompounder, writers=1)
-    write_generation(root / "w3", done.sections, lexicon, decompounder, writers=3)
+    for name, writers in (("w1", 1), ("w3", 3)):
+        write_generation(root / name, done.sections, decompounder, writers=writers,
+                         meanwhile=lambda name=name: write_lexicon(root / name, lexicon))
     return root / "w1", root / "w3"
 
 

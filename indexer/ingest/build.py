@@ -71,28 +71,23 @@ def section_fields(section: SectionRecord) -> dict:
     )
 
 
-def write_generation(target: Path, sections: list[SectionRecord], lexicon: dict,
-                     decompounder: Decompounder | None, stemming: bool = True, writers: int | None = None,
+def write_generation(target: Path, sections: list[SectionRecord], decompounder: Decompounder | None,
+                     stemming: bool = True, writers: int | None = None,
                      meanwhile: Callable[[], None] | None = None) -> None:
-    """Write one complete index generation into an empty directory: one segment per core.
+    """Write the segments of one complete index generation into an empty directory: one per core.
 
     Each worker process writes the segment of a contiguous share of the sections (so section
     numbers keep the corpus order) with the bulk writer, and one commit lists the segments,
     as ``whoosh.multiproc`` does with ``multisegment=True``.
     Scores do not depend on how sections are split over segments (term and length statistics
     are summed over them). ``writers`` overrides the number of processes (for tests).
-    The lexicon, and ``meanwhile`` (other files of the generation), are written by this process
-    while the writer processes run.
+    ``meanwhile`` (the generation's other files: lexicon, cache) runs in this process while the
+    writer processes run.
     """
     target.mkdir(parents=True)
     ix = whoosh_index.create_in(str(target), build_schema(decompounder, stemming))
     shares = contiguous_shares(sections, writers or writer_count(len(sections)))
-
-    def beside_the_segments() -> None:
-        write_lexicon(target, lexicon)
-        if meanwhile is not None:
-            meanwhile()
-
+    beside_the_segments = meanwhile or (lambda: None)
     if len(shares) <= 1:
         segments = [write_segment(target, share, decompounder) for share in shares]
         beside_the_segments()
@@ -156,14 +151,10 @@ def write_segment(target: Path, sections: list[SectionRecord], decompounder: Dec
     return writer.finish()
 
 
-def update_generation(live: Path, target: Path, sections: list[SectionRecord], lexicon: dict,
-                      decompounder: Decompounder | None, stale: set[str], fresh: set[str]) -> None:
-    """Write a generation that shares the live one's segments: drop the ``stale`` documents, add the ``fresh``.
-
-    Whoosh never rewrites a segment file, and deletions live in the new table of contents, so
-    the segment files are hard-linked, not copied; the live generation stays exactly as it was.
-    """
-    link_segments(live, target)
+def update_generation(target: Path, sections: list[SectionRecord], decompounder: Decompounder | None,
+                      stale: set[str], fresh: set[str]) -> None:
+    """Update a generation that shares the live one's segments (``link_segments``): drop the
+    ``stale`` documents, add the ``fresh``."""
     writer = whoosh_index.open_dir(str(target)).writer(limitmb=256)
     if decompounder is not None:
         bind_lexicon(writer.schema, decompounder)        # the writer's own copy of the stored schema
@@ -180,11 +171,13 @@ def update_generation(live: Path, target: Path, sections: list[SectionRecord], l
         if decompounder is not None:
             bind_lexicon(writer.schema, decompounder)
         writer.commit(optimize=True)
-    write_lexicon(target, lexicon, live)
 
 
 def link_segments(live: Path, target: Path) -> None:
-    """Hard-link the live generation's Whoosh files into an empty directory (copy where links fail)."""
+    """Hard-link the live generation's Whoosh files into a new directory (copy where links fail).
+
+    Whoosh never rewrites a segment file, and deletions live in the new table of contents, so
+    the live generation stays exactly as it was."""
     target.mkdir(parents=True)
     own = {LEXICON_FILE, COMPLETE_MARKER, CACHE_FILE, DUTCH_WORDS_FILE}
     for path in live.iterdir():
@@ -208,7 +201,12 @@ def write_lexicon(target: Path, lexicon: dict, live: Path | None = None) -> None
 
 
 def make_lexicon(done: Ingestion, analysis: dict, old_parts: dict[str, int] | None) -> dict:
-    """What searchers learn from the corpus: vocabulary, compound parts, acronyms, titles, documents.
+    """What searchers learn from the corpus: vocabulary, compound parts, acronyms, titles, documents."""
+    return complete_lexicon(done, analysis, word_parts(done, old_parts))
+
+
+def word_parts(done: Ingestion, old_parts: dict[str, int] | None) -> dict:
+    """The part of the lexicon the writers need: the vocabulary and the compound parts.
 
     An incremental build keeps the compound parts the reused segments were analysed with and
     only adds new words, so the query side splits compounds as those segments did.
@@ -217,9 +215,13 @@ def make_lexicon(done: Ingestion, analysis: dict, old_parts: dict[str, int] | No
     parts = part_vocabulary(words)
     if old_parts is not None:
         parts = {**parts, **old_parts}
+    return {"words": dict(words), "parts": parts}
+
+
+def complete_lexicon(done: Ingestion, analysis: dict, words_and_parts: dict) -> dict:
+    """``word_parts`` completed with what only searchers read: acronyms, titles, documents."""
     return {
-        "words": dict(words),
-        "parts": parts,
+        **words_and_parts,
         "acronyms": acronyms(done.lessons),
         "titles": sorted({s.title for s in done.sections}),
         "documents": {d.meta.doc_id: {"title": d.meta.title, "url": d.meta.url, "path": d.meta.path}
@@ -254,20 +256,25 @@ def build_index(corpus_dir: Path, index_dir: Path, stemming: bool = True, compou
         report = done.report
         check_shrink(index_dir, report.documents, max_shrink, allow_shrink)
         started = time.perf_counter()
-        fingerprints = document_fingerprints(done.sections)
-        stale, fresh = compare_documents(report, previous.fingerprints if previous else None, fingerprints)
         reuse = incremental and previous is not None
-        lexicon = make_lexicon(done, analysis, live_parts(live) if reuse else None)
-        decompounder = Decompounder(lexicon["parts"]) if compounds else None
+        words_and_parts = word_parts(done, live_parts(live) if reuse else None)
+        decompounder = Decompounder(words_and_parts["parts"]) if compounds else None
         generation = new_generation_path(index_dir, time.time_ns())
+
+        def other_files() -> tuple[set[str], set[str]]:
+            """Write the files the segment writers do not need; the documents to delete and to (re)write."""
+            fingerprints = document_fingerprints(done.sections)
+            changes = compare_documents(report, previous.fingerprints if previous else None, fingerprints)
+            write_lexicon(generation, complete_lexicon(done, analysis, words_and_parts), live if reuse else None)
+            save_cache(generation, IngestCache(analysis, ingester_version(), done.files, fingerprints, done.copies))
+            return changes
+
         try:
-            cache = IngestCache(analysis, ingester_version(), done.files, fingerprints, done.copies)
             if reuse:
-                update_generation(live, generation, done.sections, lexicon, decompounder, stale, fresh)
-                save_cache(generation, cache)
-            else:
-                write_generation(generation, done.sections, lexicon, decompounder, stemming,
-                                 meanwhile=lambda: save_cache(generation, cache))
+                link_segments(live, generation)
+                update_generation(generation, done.sections, decompounder, *other_files())
+            else:        # every document is written: the other files are made while the writers run
+                write_generation(generation, done.sections, decompounder, stemming, meanwhile=other_files)
             mark_complete(generation)
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
