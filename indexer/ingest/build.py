@@ -23,7 +23,7 @@ from ..analysis import Decompounder, surface_words
 from ..dutch_words import DUTCH_WORDS_FILE, write_dutch_words
 from ..schema import COMPLETE_MARKER, LEXICON_FILE, bind_lexicon, build_schema, new_generation_path
 from .bulk_writer import BulkSegmentWriter
-from .cache import CACHE_FILE, IngestCache, fingerprint, ingester_version, load_cache, save_cache
+from .cache import CACHE_FILE, IngestCache, fingerprint, frozen_heap, ingester_version, load_cache, save_cache
 from .corpus import Limits
 from .learn import acronyms, vocabulary
 from .generations import build_lock, check_shrink, live_generation, mark_complete, remove_partial, swap_generation
@@ -256,32 +256,44 @@ def build_index(corpus_dir: Path, index_dir: Path, stemming: bool = True, compou
         report = done.report
         check_shrink(index_dir, report.documents, max_shrink, allow_shrink)
         started = time.perf_counter()
-        reuse = incremental and previous is not None
-        words_and_parts = word_parts(done, live_parts(live) if reuse else None)
-        decompounder = Decompounder(words_and_parts["parts"]) if compounds else None
-        generation = new_generation_path(index_dir, time.time_ns())
-
-        def other_files() -> tuple[set[str], set[str]]:
-            """Write the files the segment writers do not need; the documents to delete and to (re)write."""
-            fingerprints = document_fingerprints(done.sections)
-            changes = compare_documents(report, previous.fingerprints if previous else None, fingerprints)
-            write_lexicon(generation, complete_lexicon(done, analysis, words_and_parts), live if reuse else None)
-            save_cache(generation, IngestCache(analysis, ingester_version(), done.files, fingerprints, done.copies))
-            return changes
-
-        try:
-            if reuse:
-                link_segments(live, generation)
-                update_generation(generation, done.sections, decompounder, *other_files())
-            else:        # every document is written: the other files are made while the writers run
-                write_generation(generation, done.sections, decompounder, stemming, meanwhile=other_files)
-            mark_complete(generation)
-        except BaseException:
-            shutil.rmtree(generation, ignore_errors=True)
-            raise
+        with frozen_heap():
+            generation = write_new_generation(index_dir, live, previous, done, analysis,
+                                              reuse=incremental and previous is not None)
         swap_generation(index_dir, generation)
     report.seconds += time.perf_counter() - started
     return report
+
+
+def write_new_generation(index_dir: Path, live: Path | None, previous: IngestCache | None, done: Ingestion,
+                         analysis: dict, reuse: bool) -> Path:
+    """Write the complete generation of an ingested corpus beside the live one; its path.
+
+    ``reuse``: share the live generation's segments and rewrite only the documents that changed.
+    A failure removes the partial generation.
+    """
+    words_and_parts = word_parts(done, live_parts(live) if reuse else None)
+    decompounder = Decompounder(words_and_parts["parts"]) if analysis["compounds"] else None
+    generation = new_generation_path(index_dir, time.time_ns())
+
+    def other_files() -> tuple[set[str], set[str]]:
+        """Write the files the segment writers do not need; the documents to delete and to (re)write."""
+        fingerprints = document_fingerprints(done.sections)
+        changes = compare_documents(done.report, previous.fingerprints if previous else None, fingerprints)
+        write_lexicon(generation, complete_lexicon(done, analysis, words_and_parts), live if reuse else None)
+        save_cache(generation, IngestCache(analysis, ingester_version(), done.files, fingerprints, done.copies))
+        return changes
+
+    try:
+        if reuse:
+            link_segments(live, generation)
+            update_generation(generation, done.sections, decompounder, *other_files())
+        else:        # every document is written: the other files are made while the writers run
+            write_generation(generation, done.sections, decompounder, analysis["stemming"], meanwhile=other_files)
+        mark_complete(generation)
+    except BaseException:
+        shutil.rmtree(generation, ignore_errors=True)
+        raise
+    return generation
 
 
 def document_fingerprints(sections: list[SectionRecord]) -> dict[str, str]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .cache import CachedFile, IngestCache, paused_gc, source_key
+from .cache import CachedFile, IngestCache, frozen_heap, paused_gc, source_key
 from .classify import classify_section, document_theme
 from .corpus import CorpusFile, Limits, scan_corpus
 from .crawl import crawled_urls
@@ -106,7 +106,8 @@ def ingest_files(corpus_dir: Path, limits: Limits = Limits(), previous: IngestCa
         sections.extend(result.fresh_sections())
     samples = {doc.meta.doc_id: lesson.sample for doc, lesson in zip(docs, lessons)}
     keys = {doc.meta.doc_id: f"{doc.meta.doc_id}:{cached[doc.meta.path].key}" for doc in docs}   # unique even for twin files
-    sections, folded, copies = fold_duplicates(docs, sections, samples, keys, previous.copies if previous else None)
+    with frozen_heap():
+        sections, folded, copies = fold_duplicates(docs, sections, samples, keys, previous.copies if previous else None)
     report.skipped.sort()
     report.documents = len(docs)
     report.sections = len(sections)
