@@ -5,7 +5,8 @@ from itertools import combinations
 
 from indexer.ingest.dedupe import (DOCUMENT_OVERLAP, MAX_HOLDERS, MIN_RELIABLE_SAMPLE, containment, duplicate_pairs,
                                    hashed_containment, pairs_to_compare, shingle_hashes, shingles)
-from indexer.ingest.pipeline import ingest_corpus
+from indexer.ingest.learn import section_words, vocabulary
+from indexer.ingest.pipeline import ingest_corpus, ingest_files
 
 from .conftest import CORPUS
 
@@ -24,6 +25,15 @@ def test_duplicate_report_keeps_the_cleaner_copy_and_remembers_the_other():
     assert any("Geachte heer, mevrouw" in s.text for s in pdf)
     # one copy of a passage that both editions contain
     assert sum("Themadiner polarisatie voor bestuurders" in s.text for s in sections) == 1
+
+
+def test_the_vocabulary_counts_each_kept_section_once_and_folded_ones_not_at_all():
+    done = ingest_files(CORPUS)
+    assert len(done.folded_away) >= 10
+    assert not {s.id for s in done.folded_away} & {s.id for s in done.sections}
+    kept = Counter(word for section in done.sections for word in section_words(section))
+    assert vocabulary(done.lessons, done.folded_away) == kept
+    assert vocabulary(done.lessons, []) != kept           # the folded sections would count twice
 
 
 def reference_pairs(samples: dict[str, frozenset[int]], fresh: set[str]) -> set[tuple[str, str]]:

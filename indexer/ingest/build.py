@@ -13,19 +13,20 @@ import os
 import shutil
 import time
 from collections import Counter
+from itertools import chain
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable
 
 from whoosh import index as whoosh_index
 
-from ..analysis import Decompounder, surface_words
+from ..analysis import Decompounder
 from ..dutch_words import DUTCH_WORDS_FILE, write_dutch_words
 from ..schema import COMPLETE_MARKER, LEXICON_FILE, bind_lexicon, build_schema, new_generation_path
 from .bulk_writer import BulkSegmentWriter
 from .cache import CACHE_FILE, IngestCache, fingerprint, frozen_heap, ingester_version, load_cache, save_cache
 from .corpus import Limits
-from .learn import acronyms, vocabulary
+from .learn import acronyms, section_words, vocabulary
 from .generations import build_lock, check_shrink, live_generation, mark_complete, remove_partial, swap_generation
 from .pipeline import Ingestion, Progress, die_with_parent, ingest_files
 from .records import IngestReport, SectionRecord
@@ -37,10 +38,7 @@ MAX_SHRINK = 0.25        # a build that would drop more of the live documents is
 
 def vocabulary_for(sections: list[SectionRecord]) -> Counter:
     """Surface word frequencies of the corpus (folded): the vocabulary for suggestions."""
-    counts: Counter = Counter()
-    for section in sections:
-        counts.update(surface_words(f"{section.title} {section.text}"))
-    return counts
+    return Counter(chain.from_iterable(map(section_words, sections)))
 
 
 def part_vocabulary(words: Counter) -> dict[str, int]:
@@ -211,7 +209,7 @@ def word_parts(done: Ingestion, old_parts: dict[str, int] | None) -> dict:
     An incremental build keeps the compound parts the reused segments were analysed with and
     only adds new words, so the query side splits compounds as those segments did.
     """
-    words = vocabulary(done.lessons, {s.id for s in done.sections})
+    words = vocabulary(done.lessons, done.folded_away)
     parts = part_vocabulary(words)
     if old_parts is not None:
         parts = {**parts, **old_parts}

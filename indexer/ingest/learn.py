@@ -1,13 +1,15 @@
 """What each document teaches the lexicon, worked out once per document so builds can reuse it.
 
-A document contributes its words (per section, since duplicate sections are folded away
-later), the acronyms it defines, and a shingle sample for the duplicate check. The build
+A document contributes its words (over all its sections: the build subtracts the few that are
+folded away as duplicates), the acronyms it defines, and a shingle sample for the duplicate check. The build
 merges the lessons of all documents; an incremental build takes unchanged ones from cache.
 """
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
+from typing import Iterable
 
 from ..acronyms import load_glossary, mine_acronyms
 from ..analysis import surface_words
@@ -17,9 +19,9 @@ from .records import NormalisedDocument, SectionRecord
 
 @dataclass(frozen=True)
 class Lessons:
-    """One document's contribution: folded word counts by section id, acronyms it defines, shingle sample."""
+    """One document's contribution: folded word counts of its sections, acronyms it defines, shingle sample."""
 
-    words: dict[str, Counter]
+    words: Counter
     acronyms: dict[str, str]
     sample: frozenset[int]
 
@@ -27,20 +29,26 @@ class Lessons:
 def learn(doc: NormalisedDocument, sections: list[SectionRecord]) -> Lessons:
     """The lessons of one document and its sections."""
     return Lessons(
-        words={s.id: Counter(surface_words(f"{s.title} {s.text}")) for s in sections},
+        words=Counter(chain.from_iterable(map(section_words, sections))),
         acronyms=mine_acronyms([doc.text]),
         sample=shingle_sample(doc.text),
     )
 
 
-def vocabulary(lessons: list[Lessons], kept: set[str]) -> Counter:
-    """Word frequencies over the sections that were kept (folded duplicates do not count twice)."""
+def section_words(section: SectionRecord) -> list[str]:
+    """The folded words of a section's title and text, as the vocabulary counts them."""
+    return surface_words(f"{section.title} {section.text}")
+
+
+def vocabulary(lessons: list[Lessons], folded_away: Iterable[SectionRecord]) -> Counter:
+    """Word frequencies over the sections that were kept: every document's, less the sections
+    folded away as duplicates of others (their words must not count twice)."""
     counts: Counter = Counter()
     for lesson in lessons:
-        for section_id, words in lesson.words.items():
-            if section_id in kept:
-                counts.update(words)
-    return counts
+        counts.update(lesson.words)
+    for section in folded_away:
+        counts.subtract(section_words(section))
+    return +counts          # without the words only folded sections had
 
 
 def acronyms(lessons: list[Lessons]) -> dict[str, str]:

@@ -52,6 +52,7 @@ class Ingestion:
     files: dict[str, CachedFile]
     lessons: list[Lessons]             # of the documents, in their order
     copies: CopyVerdicts               # which documents are copies of each other
+    folded_away: list[SectionRecord]   # duplicate sections that were left out of ``sections``
 
 
 def ingest_corpus(corpus_dir: Path, limits: Limits = Limits()
@@ -107,7 +108,10 @@ def ingest_files(corpus_dir: Path, limits: Limits = Limits(), previous: IngestCa
     samples = {doc.meta.doc_id: lesson.sample for doc, lesson in zip(docs, lessons)}
     keys = {doc.meta.doc_id: f"{doc.meta.doc_id}:{cached[doc.meta.path].key}" for doc in docs}   # unique even for twin files
     with frozen_heap():
-        sections, folded, copies = fold_duplicates(docs, sections, samples, keys, previous.copies if previous else None)
+        kept, folded, copies = fold_duplicates(docs, sections, samples, keys, previous.copies if previous else None)
+    kept_ids = {section.id for section in kept}
+    folded_away = [section for section in sections if section.id not in kept_ids]
+    sections = kept
     report.skipped.sort()
     report.documents = len(docs)
     report.sections = len(sections)
@@ -115,7 +119,7 @@ def ingest_files(corpus_dir: Path, limits: Limits = Limits(), previous: IngestCa
     for section in sections:
         report.sections_per_document[section.doc_id] = report.sections_per_document.get(section.doc_id, 0) + 1
     report.seconds = time.perf_counter() - started
-    return Ingestion(docs, sections, report, cached, lessons, copies)
+    return Ingestion(docs, sections, report, cached, lessons, copies, folded_away)
 
 
 def corpus_entries(corpus_dir: Path) -> dict[str, dict]:
