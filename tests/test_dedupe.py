@@ -5,7 +5,7 @@ from itertools import combinations
 
 from indexer.ingest.dedupe import (DOCUMENT_OVERLAP, MAX_HOLDERS, MIN_RELIABLE_SAMPLE, containment, duplicate_pairs,
                                    hashed_containment, pairs_to_compare, shingle_hashes, shingles)
-from indexer.ingest.learn import section_words, vocabulary
+from indexer.ingest.learn import section_words, word_totals
 from indexer.ingest.pipeline import ingest_corpus, ingest_files
 
 from .conftest import CORPUS
@@ -29,11 +29,10 @@ def test_duplicate_report_keeps_the_cleaner_copy_and_remembers_the_other():
 
 def test_the_vocabulary_counts_each_kept_section_once_and_folded_ones_not_at_all():
     done = ingest_files(CORPUS)
-    assert len(done.folded_away) >= 10
-    assert not {s.id for s in done.folded_away} & {s.id for s in done.sections}
+    assert done.report.duplicates_folded >= 10
     kept = Counter(word for section in done.sections for word in section_words(section))
-    assert vocabulary(done.lessons, done.folded_away) == kept
-    assert vocabulary(done.lessons, []) != kept           # the folded sections would count twice
+    assert done.words == kept
+    assert word_totals(done.lessons) != kept           # the folded sections would count twice
 
 
 def reference_pairs(samples: dict[str, frozenset[int]], fresh: set[str]) -> set[tuple[str, str]]:

@@ -1,6 +1,8 @@
 """A generation written by several processes (one segment each) searches exactly like one written by one."""
 from __future__ import annotations
 
+import os
+
 import pytest
 from whoosh import index as whoosh_index
 
@@ -8,7 +10,8 @@ from indexer.analysis import Decompounder
 from indexer.ingest import build
 from indexer.ingest.build import make_lexicon, write_generation, write_lexicon
 from indexer.ingest.bulk_writer import BulkSegmentWriter
-from indexer.ingest.pipeline import ingest_files
+from indexer.ingest.learn import word_totals
+from indexer.ingest.pipeline import ingest_files, worked_out_beside
 from indexer.schema import bind_lexicon, build_schema
 from indexer.search import SearchService
 
@@ -71,3 +74,19 @@ def test_same_ranking_snippets_and_facets(generations, q):
     finally:
         one.close()
         three.close()
+
+
+def test_work_beside_the_build_runs_in_a_child_and_gives_what_it_gives_here():
+    done = ingest_files(CORPUS)
+    with worked_out_beside(word_totals, done.lessons, in_child=True) as there, \
+            worked_out_beside(os.getpid, in_child=True) as child:
+        here = word_totals(done.lessons)
+    assert child.result() != os.getpid()
+    assert there.result() == here and list(there.result()) == list(here)
+
+
+def test_a_failure_beside_the_build_is_raised_in_the_build():
+    with worked_out_beside(int, "geen getal", in_child=True) as failing:
+        pass
+    with pytest.raises(ValueError):
+        failing.result()

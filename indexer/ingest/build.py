@@ -26,7 +26,7 @@ from ..schema import COMPLETE_MARKER, LEXICON_FILE, bind_lexicon, build_schema, 
 from .bulk_writer import BulkSegmentWriter
 from .cache import CACHE_FILE, IngestCache, fingerprint, frozen_heap, ingester_version, load_cache, save_cache
 from .corpus import Limits
-from .learn import acronyms, section_words, vocabulary
+from .learn import acronyms, section_words
 from .generations import build_lock, check_shrink, live_generation, mark_complete, remove_partial, swap_generation
 from .pipeline import Ingestion, Progress, die_with_parent, ingest_files
 from .records import IngestReport, SectionRecord
@@ -209,11 +209,10 @@ def word_parts(done: Ingestion, old_parts: dict[str, int] | None) -> dict:
     An incremental build keeps the compound parts the reused segments were analysed with and
     only adds new words, so the query side splits compounds as those segments did.
     """
-    words = vocabulary(done.lessons, done.folded_away)
-    parts = part_vocabulary(words)
+    parts = part_vocabulary(done.words)
     if old_parts is not None:
         parts = {**parts, **old_parts}
-    return {"words": dict(words), "parts": parts}
+    return {"words": dict(done.words), "parts": parts}
 
 
 def complete_lexicon(done: Ingestion, analysis: dict, words_and_parts: dict) -> dict:

@@ -40,12 +40,18 @@ def section_words(section: SectionRecord) -> list[str]:
     return surface_words(f"{section.title} {section.text}")
 
 
-def vocabulary(lessons: list[Lessons], folded_away: Iterable[SectionRecord]) -> Counter:
-    """Word frequencies over the sections that were kept: every document's, less the sections
-    folded away as duplicates of others (their words must not count twice)."""
+def word_totals(lessons: list[Lessons]) -> Counter:
+    """The word counts of every document's sections together."""
     counts: Counter = Counter()
     for lesson in lessons:
         counts.update(lesson.words)
+    return counts
+
+
+def vocabulary(totals: Counter, folded_away: Iterable[SectionRecord]) -> Counter:
+    """Word frequencies over the sections that were kept: ``word_totals`` less the sections folded
+    away as duplicates of others (their words must not count twice)."""
+    counts = Counter(totals)
     for section in folded_away:
         counts.subtract(section_words(section))
     return +counts          # without the words only folded sections had

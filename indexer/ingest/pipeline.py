@@ -14,10 +14,12 @@ import multiprocessing
 import os
 import signal
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections import Counter
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from .cache import CachedFile, IngestCache, frozen_heap, paused_gc, source_key
 from .classify import classify_section, document_theme
@@ -25,7 +27,7 @@ from .corpus import CorpusFile, Limits, scan_corpus
 from .crawl import crawled_urls
 from .dedupe import CopyVerdicts, fold_duplicates
 from .extract import ExtractionError, TimeLimit, extract
-from .learn import Lessons, learn
+from .learn import Lessons, learn, vocabulary, word_totals
 from .manifest import load_manifest
 from .metadata import document_meta
 from .normalise import normalise_document
@@ -52,7 +54,7 @@ class Ingestion:
     files: dict[str, CachedFile]
     lessons: list[Lessons]             # of the documents, in their order
     copies: CopyVerdicts               # which documents are copies of each other
-    folded_away: list[SectionRecord]   # duplicate sections that were left out of ``sections``
+    words: Counter                     # the vocabulary: folded word counts of the kept sections
 
 
 def ingest_corpus(corpus_dir: Path, limits: Limits = Limits()
@@ -107,10 +109,11 @@ def ingest_files(corpus_dir: Path, limits: Limits = Limits(), previous: IngestCa
         sections.extend(result.fresh_sections())
     samples = {doc.meta.doc_id: lesson.sample for doc, lesson in zip(docs, lessons)}
     keys = {doc.meta.doc_id: f"{doc.meta.doc_id}:{cached[doc.meta.path].key}" for doc in docs}   # unique even for twin files
-    with frozen_heap():
+    in_child = sum(len(lesson.words) for lesson in lessons) >= TOTALS_IN_CHILD_FROM
+    with frozen_heap(), worked_out_beside(word_totals, lessons, in_child=in_child) as totals:
         kept, folded, copies = fold_duplicates(docs, sections, samples, keys, previous.copies if previous else None)
     kept_ids = {section.id for section in kept}
-    folded_away = [section for section in sections if section.id not in kept_ids]
+    words = vocabulary(totals.result(), (section for section in sections if section.id not in kept_ids))
     sections = kept
     report.skipped.sort()
     report.documents = len(docs)
@@ -119,7 +122,43 @@ def ingest_files(corpus_dir: Path, limits: Limits = Limits(), previous: IngestCa
     for section in sections:
         report.sections_per_document[section.doc_id] = report.sections_per_document.get(section.doc_id, 0) + 1
     report.seconds = time.perf_counter() - started
-    return Ingestion(docs, sections, report, cached, lessons, copies, folded_away)
+    return Ingestion(docs, sections, report, cached, lessons, copies, words)
+
+
+TOTALS_IN_CHILD_FROM = 200_000     # word counts to merge (~0.1 s): fewer are not worth forking a process for
+
+
+@contextmanager
+def worked_out_beside(function: Callable, *args, in_child: bool) -> Iterator[Future]:
+    """A future of ``function(*args)``, worked out while the block runs: in a forked child process
+    when ``in_child`` (so on the core the build process's own serial work leaves idle; the child
+    inherits the arguments and only the result is pickled), else before the block. The result
+    is there when the block ends."""
+    if not in_child:
+        done: Future = Future()
+        done.set_result(function(*args))
+        yield done
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(1, mp_context=context, initializer=inherit_call,
+                             initargs=(function, args, gc.isenabled())) as child:
+        yield child.submit(call_inherited)
+
+
+_inherited_call: tuple = ()
+
+
+def inherit_call(function: Callable, args: tuple, collecting: bool) -> None:
+    """In a forked child: set up as an ingestion worker, and keep the call it inherited."""
+    global _inherited_call
+    start_worker(collecting)
+    _inherited_call = (function, args)
+
+
+def call_inherited():
+    """In a forked child: make the inherited call."""
+    function, args = _inherited_call
+    return function(*args)
 
 
 def corpus_entries(corpus_dir: Path) -> dict[str, dict]:
