@@ -24,7 +24,7 @@ from ..analysis import Decompounder
 from ..dutch_words import DUTCH_WORDS_FILE, write_dutch_words
 from ..schema import COMPLETE_MARKER, LEXICON_FILE, bind_lexicon, build_schema, new_generation_path
 from .bulk_writer import BulkSegmentWriter
-from .cache import CACHE_FILE, IngestCache, fingerprint, frozen_heap, ingester_version, load_cache, save_cache
+from .cache import CACHE_FILE, IngestCache, fingerprint, ingester_version, load_cache, paused_gc, save_cache
 from .corpus import Limits
 from .learn import acronyms, section_words
 from .generations import build_lock, check_shrink, live_generation, mark_complete, remove_partial, swap_generation
@@ -122,9 +122,11 @@ def inherit_shares(target: Path, shares: list[list[SectionRecord]], decompounder
 
     The inherited objects (every section, document and word count of the corpus) are frozen out
     of garbage collection: they hold no garbage, and each collection of the writer's own objects
-    would otherwise walk them all again (and touch, so copy, their pages)."""
+    would otherwise walk them all again (and touch, so copy, their pages). The writer collects
+    its own garbage even though the build process paused collection while it waits."""
     global _inherited
     gc.freeze()
+    gc.enable()
     die_with_parent()
     _inherited = (target, shares, decompounder)
 
@@ -253,7 +255,7 @@ def build_index(corpus_dir: Path, index_dir: Path, stemming: bool = True, compou
         report = done.report
         check_shrink(index_dir, report.documents, max_shrink, allow_shrink)
         started = time.perf_counter()
-        with frozen_heap():
+        with paused_gc():
             generation = write_new_generation(index_dir, live, previous, done, analysis,
                                               reuse=incremental and previous is not None)
         swap_generation(index_dir, generation)

@@ -144,10 +144,13 @@ def save_cache(generation: Path, ingest_cache: IngestCache) -> None:
 
 @contextmanager
 def paused_gc():
-    """No cyclic garbage collection while a cache, or the pipeline's results, are unpickled: the
-    millions of objects made (word counts above all) set off collection after collection, each
-    scanning more of the heap, that free nothing (these objects hold no garbage). The first
-    collection after the pause does what is left."""
+    """No cyclic garbage collection while a cache, or the pipeline's results, are unpickled, or a
+    build works on them: the millions of objects made (word counts above all) set off collection
+    after collection, each scanning more of the heap, that free nothing (these objects hold no
+    garbage; at 50,000 sections five full collections took 4 s of the build process while the
+    writers needed its core). Reference counting still frees what is dropped; the collections
+    after the pause do what is left. (Not gc.freeze: it resets the collection counters, so a
+    process that builds again and again would never collect its oldest generation again.)"""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -156,15 +159,3 @@ def paused_gc():
         if was_enabled:
             gc.enable()
 
-
-@contextmanager
-def frozen_heap():
-    """Every object made so far (a build's ingested corpus: millions, none of them garbage) out of
-    reach of cyclic garbage collection until the block ends. Each full collection would walk them
-    all again and free nothing (five of them took 4 s of the build process at 50,000 sections,
-    while the writers needed its core); collections of newer objects go on as usual."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()

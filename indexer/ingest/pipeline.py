@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .cache import CachedFile, IngestCache, frozen_heap, paused_gc, source_key
+from .cache import CachedFile, IngestCache, paused_gc, source_key
 from .classify import classify_section, document_theme
 from .corpus import CorpusFile, Limits, scan_corpus
 from .crawl import crawled_urls
@@ -110,7 +110,7 @@ def ingest_files(corpus_dir: Path, limits: Limits = Limits(), previous: IngestCa
     samples = {doc.meta.doc_id: lesson.sample for doc, lesson in zip(docs, lessons)}
     keys = {doc.meta.doc_id: f"{doc.meta.doc_id}:{cached[doc.meta.path].key}" for doc in docs}   # unique even for twin files
     in_child = sum(len(lesson.words) for lesson in lessons) >= TOTALS_IN_CHILD_FROM
-    with frozen_heap(), worked_out_beside(word_totals, lessons, in_child=in_child) as totals:
+    with paused_gc(), worked_out_beside(word_totals, lessons, in_child=in_child) as totals:
         kept, folded, copies = fold_duplicates(docs, sections, samples, keys, previous.copies if previous else None)
     kept_ids = {section.id for section in kept}
     words = vocabulary(totals.result(), (section for section in sections if section.id not in kept_ids))
