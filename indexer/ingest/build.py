@@ -13,8 +13,8 @@ import os
 import shutil
 import time
 from collections import Counter
-from itertools import chain
 from concurrent.futures import ProcessPoolExecutor
+from itertools import chain
 from pathlib import Path
 from typing import Callable
 
@@ -94,8 +94,9 @@ def write_generation(target: Path, sections: list[SectionRecord], decompounder: 
         with ProcessPoolExecutor(len(shares), mp_context=context, initializer=inherit_shares,
                                  initargs=(target, shares, decompounder)) as pool:
             written = pool.map(write_share, range(len(shares)))
-            beside_the_segments()               # the build process's own share of the work, while it waits
-            segments = list(written)
+            with paused_gc():                   # no collection walks the corpus the writers have (and copy)
+                beside_the_segments()           # the build process's own share of the work, while it waits
+                segments = list(written)
     ix.writer().commit(mergetype=lambda writer, existing: existing + segments)
 
 
@@ -122,11 +123,9 @@ def inherit_shares(target: Path, shares: list[list[SectionRecord]], decompounder
 
     The inherited objects (every section, document and word count of the corpus) are frozen out
     of garbage collection: they hold no garbage, and each collection of the writer's own objects
-    would otherwise walk them all again (and touch, so copy, their pages). The writer collects
-    its own garbage even though the build process paused collection while it waits."""
+    would otherwise walk them all again (and touch, so copy, their pages)."""
     global _inherited
     gc.freeze()
-    gc.enable()
     die_with_parent()
     _inherited = (target, shares, decompounder)
 
@@ -255,9 +254,8 @@ def build_index(corpus_dir: Path, index_dir: Path, stemming: bool = True, compou
         report = done.report
         check_shrink(index_dir, report.documents, max_shrink, allow_shrink)
         started = time.perf_counter()
-        with paused_gc():
-            generation = write_new_generation(index_dir, live, previous, done, analysis,
-                                              reuse=incremental and previous is not None)
+        generation = write_new_generation(index_dir, live, previous, done, analysis,
+                                          reuse=incremental and previous is not None)
         swap_generation(index_dir, generation)
     report.seconds += time.perf_counter() - started
     return report

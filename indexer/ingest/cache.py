@@ -144,13 +144,15 @@ def save_cache(generation: Path, ingest_cache: IngestCache) -> None:
 
 @contextmanager
 def paused_gc():
-    """No cyclic garbage collection while a cache, or the pipeline's results, are unpickled, or a
-    build works on them: the millions of objects made (word counts above all) set off collection
-    after collection, each scanning more of the heap, that free nothing (these objects hold no
-    garbage; at 50,000 sections five full collections took 4 s of the build process while the
-    writers needed its core). Reference counting still frees what is dropped; the collections
-    after the pause do what is left. (Not gc.freeze: it resets the collection counters, so a
-    process that builds again and again would never collect its oldest generation again.)"""
+    """No cyclic garbage collection while a cache, or the pipeline's results, are unpickled, or the
+    build process works through them (the duplicate check; the lexicon and cache files while the
+    writers run): the millions of objects made (word counts above all) set off collection after
+    collection, each scanning more of the heap, that free nothing (these objects hold no garbage;
+    at 50,000 sections five full collections took 4 s of the build process while the writers
+    needed its core). Reference counting still frees what is dropped; the collections after the
+    pause do what is left. Not around work that makes cyclic garbage (Whoosh's own writer), whose
+    peak would grow. Not gc.freeze: it resets the collection counters, so a process that builds
+    again and again would never collect its oldest generation again."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -1,8 +1,9 @@
 """What each document teaches the lexicon, worked out once per document so builds can reuse it.
 
-A document contributes its words (over all its sections: the build subtracts the few that are
-folded away as duplicates), the acronyms it defines, and a shingle sample for the duplicate check. The build
-merges the lessons of all documents; an incremental build takes unchanged ones from cache.
+A document contributes its words (over all its sections: the build subtracts the few sections
+folded away as duplicates), the acronyms it defines, and a shingle sample for the duplicate
+check. The build merges the lessons of all documents; an incremental build takes unchanged ones
+from cache.
 """
 from __future__ import annotations
 
