@@ -6,14 +6,11 @@ generation while staff reindex, and pick up the new one when they next check.
 """
 from __future__ import annotations
 
-import gc
 import json
-import multiprocessing
 import os
 import shutil
 import time
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from itertools import chain
 from pathlib import Path
 from typing import Callable
@@ -28,7 +25,7 @@ from .cache import CACHE_FILE, IngestCache, fingerprint, ingester_version, load_
 from .corpus import Limits
 from .learn import acronyms, section_words
 from .generations import build_lock, check_shrink, live_generation, mark_complete, remove_partial, swap_generation
-from .pipeline import Ingestion, Progress, die_with_parent, ingest_files
+from .pipeline import Ingestion, Progress, call_inherited, forked_pool, ingest_files
 from .records import IngestReport, SectionRecord
 
 WORD_LIST_SIZE = 40_000
@@ -90,10 +87,8 @@ def write_generation(target: Path, sections: list[SectionRecord], decompounder: 
         segments = [write_segment(target, share, decompounder) for share in shares]
         beside_the_segments()
     else:
-        context = multiprocessing.get_context("fork")      # the writers inherit the sections: nothing is pickled
-        with ProcessPoolExecutor(len(shares), mp_context=context, initializer=inherit_shares,
-                                 initargs=(target, shares, decompounder)) as pool:
-            written = pool.map(write_share, range(len(shares)))
+        with forked_pool(len(shares), write_share, target, shares, decompounder) as pool:
+            written = pool.map(call_inherited, range(len(shares)))
             with paused_gc():                   # no collection walks the corpus the writers have (and copy)
                 beside_the_segments()           # the build process's own share of the work, while it waits
                 segments = list(written)
@@ -115,24 +110,8 @@ def contiguous_shares(sections: list[SectionRecord], count: int) -> list[list[Se
     return [sections[start:start + size] for start in range(0, len(sections), size)]
 
 
-_inherited: tuple = ()
-
-
-def inherit_shares(target: Path, shares: list[list[SectionRecord]], decompounder: Decompounder | None) -> None:
-    """In a forked writer process: keep what the build handed it (fork copies it; nothing is pickled).
-
-    The inherited objects (every section, document and word count of the corpus) are frozen out
-    of garbage collection: they hold no garbage, and each collection of the writer's own objects
-    would otherwise walk them all again (and touch, so copy, their pages)."""
-    global _inherited
-    gc.freeze()
-    die_with_parent()
-    _inherited = (target, shares, decompounder)
-
-
-def write_share(number: int):
-    """In a writer process: write share ``number`` of the inherited sections into a segment."""
-    target, shares, decompounder = _inherited
+def write_share(target: Path, shares: list[list[SectionRecord]], decompounder: Decompounder | None, number: int):
+    """In a writer process: write share ``number`` of the (inherited) sections into a segment."""
     return write_segment(target, shares[number], decompounder)
 
 

@@ -131,34 +131,39 @@ TOTALS_IN_CHILD_FROM = 200_000     # word counts to merge (~0.1 s): fewer are no
 @contextmanager
 def worked_out_beside(function: Callable, *args, in_child: bool) -> Iterator[Future]:
     """A future of ``function(*args)``, worked out while the block runs: in a forked child process
-    when ``in_child`` (so on the core the build process's own serial work leaves idle; the child
-    inherits the arguments and only the result is pickled), else before the block. The result
-    is there when the block ends."""
+    when ``in_child`` (so on the core the build process's own serial work leaves idle), else
+    before the block. The result is there when the block ends."""
     if not in_child:
         done: Future = Future()
         done.set_result(function(*args))
         yield done
         return
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(1, mp_context=context, initializer=inherit_call,
-                             initargs=(function, args, gc.isenabled())) as child:
+    with forked_pool(1, function, *args) as child:
         yield child.submit(call_inherited)
+
+
+def forked_pool(processes: int, function: Callable, *args) -> ProcessPoolExecutor:
+    """A pool of forked processes that inherit ``function`` and ``args`` (fork copies them, however
+    large: nothing is pickled but the results); ``call_inherited`` submitted with more arguments
+    calls ``function(*args, *more)`` in one of them. Each process starts as a worker does."""
+    return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
+                               initializer=inherit_call, initargs=(function, args, gc.isenabled()))
 
 
 _inherited_call: tuple = ()
 
 
 def inherit_call(function: Callable, args: tuple, collecting: bool) -> None:
-    """In a forked child: set up as an ingestion worker, and keep the call it inherited."""
+    """In a forked process: start as a worker, and keep the call it inherited."""
     global _inherited_call
     start_worker(collecting)
     _inherited_call = (function, args)
 
 
-def call_inherited():
-    """In a forked child: make the inherited call."""
+def call_inherited(*more):
+    """In a forked process: make the inherited call, with ``more`` arguments."""
     function, args = _inherited_call
-    return function(*args)
+    return function(*args, *more)
 
 
 def corpus_entries(corpus_dir: Path) -> dict[str, dict]:
@@ -194,8 +199,9 @@ def ingest_many(todo: list[tuple[CorpusFile, dict | None, str]], limits: Limits)
 
 def start_worker(collecting: bool) -> None:
     """Set up a worker process: garbage collection as in the parent before it paused it, but not
-    of what it inherited (the loaded code and word lists: no garbage, walked by every collection
-    otherwise), and death with the parent."""
+    of what it inherited (the loaded code and data, for a writer every section of the corpus: no
+    garbage, walked by every collection otherwise, touching and so copying their pages), and
+    death with the parent."""
     gc.freeze()
     if collecting:
         gc.enable()
