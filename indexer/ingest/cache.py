@@ -160,4 +160,3 @@ def paused_gc():
     finally:
         if was_enabled:
             gc.enable()
-
