@@ -89,7 +89,8 @@ def search_feed():
         response = get_service().search(**params)
     except SearchError as exc:
         return Response(f"Deze feed bestaat niet: {exc}\n", 400, content_type="text/plain; charset=utf-8")
-    root = request.host_url.rstrip("/")
+    # a request's Host header is the client's to choose: a deployment names its address once
+    root = current_app.config["PUBLIC_URL"] or request.host_url.rstrip("/")
     state = {**page_state(request.args), "sort": [], "group": []}
     page_url, self_url = root + state_url(state), root + state_url(state, path="/feed.atom")
     hits = response.hits

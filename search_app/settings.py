@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from dataclasses import dataclass
 from typing import Callable, Mapping
+from urllib.parse import urlsplit
 
 from indexer.search.params import DEFAULT_PER_PAGE, MAX_PER_PAGE
 
@@ -63,6 +65,17 @@ def urls(value) -> list[str]:
         if not url.startswith(("http://", "https://")) or len(url.split("/")[2]) == 0:
             raise ValueError(f"'{url}' is not an http(s) URL / '{url}' is geen http(s)-URL")
     return cleaned
+
+
+def public_url(value) -> str:
+    """Empty (each request's own address) or the site's public http(s) address, without a trailing slash."""
+    url = str(value or "").strip().rstrip("/")
+    parts = urlsplit(url)
+    if url and (parts.scheme not in ("http", "https") or not re.fullmatch(r"[a-z0-9.-]+", parts.hostname or "")
+                or parts.query or parts.fragment or any(character.isspace() for character in url)):
+        raise ValueError(f"'{url}' is not an address such as https://kennisbank.example.nl / "
+                         f"'{url}' is geen adres zoals https://kennisbank.example.nl")
+    return url
 
 
 def admin_token(value) -> str:
@@ -161,6 +174,9 @@ SETTINGS = (
             "Let publish crawls fetch from loopback and private addresses (an intranet site); off, they are refused.",
             flag),
     Setting("SITE_NAME", "Kennisbank VeiligheidsAlliantie", "KENNISBANK_SITE_NAME", "Name shown in the page header."),
+    Setting("PUBLIC_URL", "", "KENNISBANK_PUBLIC_URL",
+            "The search's public address (https://kennisbank.example.nl), which the absolute links of the Atom "
+            "feeds start with; empty: the address each request names in its Host header.", public_url),
     Setting("EMBED_ORIGINS", "", "KENNISBANK_EMBED_ORIGINS",
             "Comma-separated origins allowed to show /embed in a frame (or '*'); empty: the CORS_ORIGINS "
             "(without '*'). No other page may be framed.", origins),

@@ -72,6 +72,15 @@ def test_feed_holds_at_most_twenty_entries_and_absolute_links_that_load(client):
     assert urlsplit(self_link).path == "/feed.atom"
 
 
+def test_links_start_with_the_configured_public_address_whatever_host_a_request_names(index_dir):
+    app = create_app({"INDEX_DIR": str(index_dir), "PUBLIC_URL": "https://kennisbank.example.nl/", "TESTING": True})
+    response = app.test_client().get("/feed.atom?q=mensenhandel", headers={"Host": "aanvaller.example"})
+    assert response.status_code == 200
+    links = [link.get("href") for link in ET.fromstring(response.data).iter(ATOM + "link")]
+    assert len(links) > 2 and all(href.startswith("https://kennisbank.example.nl/") for href in links)
+    assert b"aanvaller" not in response.data
+
+
 def test_entry_ids_are_stable_and_distinct(client):
     first = [text(e, "id") for e in entries(feed(client, {"q": "monitor"})[0])]
     again = [text(e, "id") for e in entries(feed(client, {"q": "monitor"})[0])]

@@ -28,6 +28,9 @@ def test_defaults_environment_and_config_in_that_order(index_dir):
     ({}, {"KENNISBANK_CORS_ORIGINS": "www.example.nl"}, "KENNISBANK_CORS_ORIGINS"),
     ({"INDX_DIR": "var/index"}, {}, "INDX_DIR"),
     ({"SITE_NAME": ""}, {}, "SITE_NAME"),
+    ({}, {"KENNISBANK_PUBLIC_URL": "kennisbank.example.nl"}, "KENNISBANK_PUBLIC_URL"),
+    ({"PUBLIC_URL": "https://kennisbank.example.nl/?q=x"}, {}, "PUBLIC_URL"),
+    ({"PUBLIC_URL": "https://a.nl, https://b.nl"}, {}, "PUBLIC_URL"),
 ])
 def test_bad_or_unknown_settings_are_refused_naming_the_setting(overrides, environ, named):
     with pytest.raises(SettingsError, match=re.escape(named)):
