@@ -34,6 +34,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     from indexer.ingest.crawl import CrawlError
     from indexer.ingest.manifest import ManifestError
 
+    from .reindex import disk_full
+
     corpus = Path(args.corpus)
     if not corpus.is_dir():
         print(f"error: corpus directory {corpus} does not exist", file=sys.stderr)
@@ -44,6 +46,12 @@ def cmd_index(args: argparse.Namespace) -> int:
                              allow_shrink=args.allow_shrink)
     except (BuildRefused, ManifestError, CrawlError) as exc:     # CrawlError: a damaged crawl-state.json
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        message = disk_full(exc)
+        if message is None:
+            raise                                       # any other failure is a bug: its traceback
+        print(f"error: {message}", file=sys.stderr)
         return 1
     print(f"documents: {report.documents}")
     print(f"sections:  {report.sections} ({report.duplicates_folded} duplicate sections folded)")

@@ -168,6 +168,23 @@ def limit_file_size(limit: int):
     return set_limit
 
 
+def test_a_full_disk_fails_kennisbank_index_with_a_message_and_keeps_the_live_index(tmp_path):
+    """As below for a reindex, for a full build: the write limit stands in for the full disk."""
+    corpus = tiny_corpus(tmp_path / "corpus", 4)
+    index = tmp_path / "index"
+    build_index(corpus, index)
+    live_generation = os.readlink(index)
+    failed = subprocess.run([sys.executable, "-m", "search_app.cli", "index", "--corpus", str(corpus),
+                             "--index", str(index)], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                            preexec_fn=limit_file_size(64 * 1024))
+    assert failed.returncode == 1, failed.stderr
+    assert "Traceback" not in failed.stderr
+    assert "een bestand werd groter dan toegestaan" in failed.stderr
+    assert "de indexering is afgebroken en de vorige index blijft in gebruik" in failed.stderr
+    assert os.readlink(index) == live_generation
+    assert_only_complete_generations(index)
+
+
 def test_a_full_disk_fails_the_reindex_not_the_search(tmp_path):
     """A full disk while a reindex writes: the reindex exits 1 with a Dutch message and no
     traceback, the live generation stays and keeps serving, and the next reindex, with room
