@@ -186,14 +186,12 @@ def ingest_many(todo: list[tuple[CorpusFile, dict | None, str]], limits: Limits)
         for file, entry, key in todo:
             yield file, ingest_file(file, entry, key, limits)
         return
-    load_word_lists()
-    context = multiprocessing.get_context("fork")       # the workers inherit the loaded code and data
+    load_word_lists()                                   # the workers inherit the loaded code and data
     # The parent only unpickles results meanwhile: millions of objects that set off collections of
-    # the whole heap, on a core the workers need. Each worker collects as the parent did before.
-    collecting = gc.isenabled()
-    with paused_gc(), ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker,
-                                          initargs=(collecting,)) as pool:
-        results = pool.map(ingest_file, *zip(*todo), [limits] * len(todo), chunksize=CHUNK)
+    # the whole heap, on a core the workers need. The pool is made first: each worker collects as
+    # the parent did before the pause.
+    with forked_pool(workers, ingest_file) as pool, paused_gc():
+        results = pool.map(call_inherited, *zip(*todo), [limits] * len(todo), chunksize=CHUNK)
         yield from zip((file for file, _, _ in todo), results)
 
 
