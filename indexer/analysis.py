@@ -103,6 +103,10 @@ class Decompounder:
         if len(word) < MIN_COMPOUND or not word.isalpha():
             return ()
         n = len(word)
+        vocabulary = self.vocabulary
+        # the last part ends the word: most words have no such part, and need no search for splits
+        if not any(word[start:] in vocabulary for start in range(MIN_PART, n - MIN_PART + 1)):
+            return ()
         # best[i]: (number of parts, -sum log frequency, parts) for the best split of word[:i]
         best: list[tuple[int, float, tuple[str, ...]] | None] = [None] * (n + 1)
         best[0] = (0, 0.0, ())
@@ -117,9 +121,9 @@ class Decompounder:
             count, weight, parts = best[start]
             for end in range(start + MIN_PART, n + 1 if start else n):   # the whole word is not a part
                 part = word[start:end]
-                if part not in self.vocabulary:
+                if part not in vocabulary:
                     continue
-                candidate = (count + 1, weight - math.log(1 + self.vocabulary[part]), parts + (part,))
+                candidate = (count + 1, weight - math.log(1 + vocabulary[part]), parts + (part,))
                 relax(end, candidate)
                 for link in LINKS[1:]:       # a linking -s-, -e- or -en- may follow a part
                     if end + len(link) < n and word.startswith(link, end):
