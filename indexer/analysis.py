@@ -55,24 +55,41 @@ def snowball_stem(word: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """Snowball Dutch stem of a folded word, with the stemmer's gaps repaired.
+    """Snowball Dutch stem of a folded word, with the stemmer's gaps repaired, so that a singular and
+    its plural meet (Snowball only knows the plural -en and, after a consonant, -s):
 
-    * plurals in -s of words in -en/-el/-er/-em (wapens) stem like their singular (wapen);
+    * plurals in -s of words in -en/-el/-er/-em (wapens), -ie (organisaties), -eau (bureaus) and
+      -e after most consonants (gemeentes, meisjes) stem like their singular;
+    * a word of one short syllable in n or r and s keeps its s, as its plural in -en does (mens, mensen);
+    * a doubled consonant left at the end is single (rollen -> roll -> rol = rol);
     * z/s and v/f alternation at the end: leerhuizen -> leerhuiz -> leerhuis (= leerhuis);
     * -heden and -heid meet: mogelijkheden -> mogelijk (= mogelijkheid).
     """
     if word.isdigit() or len(word) <= 3:
         return word
-    if len(word) >= 6 and re.search(r"[^aeiou](?:en|el|er|em)s$", word):
+    if STEM_S.fullmatch(word):
+        return stem(word.removesuffix("e") + "en")
+    if len(word) >= 6 and PLURAL_S.search(word):
         word = word[:-1]
     result = snowball_stem(word)
     if result.endswith("hed") and len(result) > 6:
         result = result[:-3]
+    if len(result) > 3 and DOUBLED_END.search(result):
+        result = result[:-1]
     if result.endswith("z"):
         result = result[:-1] + "s"
     elif result.endswith("v"):
         result = result[:-1] + "f"
     return result
+
+
+# a plural -s that Snowball keeps (it drops -s only after a consonant, and -s after -en/-el/-er/-em
+# leaves it the wrong word); not after c, r or s, whose -es words are singulars (proces, congres)
+PLURAL_S = re.compile(r"(?:[^aeiou](?:en|el|er|em)|[^clv]ie|eau|[^aeioucrs]e)s$")
+# one syllable with a short vowel (or eu) before n or r and s, and its -e form: mens, kans, grens,
+# beurs, Franse. The s is the word's own, as in its plural in -en; other words' -s is an inflection
+STEM_S = re.compile(r"[^aeiouy]{0,3}(?:[aeiou]|eu)[nr]se?")
+DOUBLED_END = re.compile(r"([b-df-hj-np-tv-z])\1$")
 
 
 # ---------------------------------------------------------------- compounds

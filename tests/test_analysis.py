@@ -21,9 +21,23 @@ def decompounder():
 @pytest.mark.parametrize("a,b", [
     ("leerhuizen", "leerhuis"), ("wapens", "wapen"), ("mogelijkheden", "mogelijkheid"), ("brieven", "brief"),
     ("handreikingen", "handreiking"), ("geldezels", "geldezel"), ("gemeenten", "gemeente"), ("monitoren", "monitor"),
+    # plurals in -s after a vowel, which Snowball keeps
+    ("organisaties", "organisatie"), ("instanties", "instantie"), ("bureaus", "bureau"), ("gemeentes", "gemeente"),
+    ("meisjes", "meisje"), ("websites", "website"), ("campagnes", "campagne"),
+    # a doubled consonant Snowball leaves at the end
+    ("rollen", "rol"), ("cellen", "cel"), ("straffen", "straf"), ("processen", "proces"), ("gebeurtenissen", "gebeurtenis"),
+    # an s that belongs to the word
+    ("mensen", "mens"), ("kansen", "kans"), ("grenzen", "grens"), ("franse", "frans"),
+    # singulars in -ies and -es stay whole
+    ("adviezen", "advies"), ("verliezen", "verlies"), ("congressen", "congres"), ("successen", "succes"),
 ])
 def test_stemmer_repairs_join_inflections(a, b):
     assert stem(a) == stem(b)
+
+
+@pytest.mark.parametrize("a,b", [("kans", "kan"), ("mens", "men"), ("grens", "green"), ("dans", "dan"), ("innen", "in")])
+def test_stemmer_repairs_keep_apart_words_snowball_joined(a, b):
+    assert stem(a) != stem(b)
 
 
 def test_compiled_snowball_stems_as_nltks_dutch_stemmer(decompounder):
