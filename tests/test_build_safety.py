@@ -233,6 +233,8 @@ def test_a_partial_generation_is_removed_and_two_complete_ones_are_kept(tmp_path
     ('# Handmatig bijgewerkt\n[[document]]\nfile = "woonoverlast.txt"\ntitel = "Aanpak"\n', 4, "title"),
     ('[[document]]\nfile = "woonoverlast.txt"\n\n[[document]]\nfile = "woonoverlast.txt"\n', 5, "one entry per file"),
     ('[document]\nfile = "woonoverlast.txt"\ntitle = "Aanpak"\n', 1, "[[document]]"),
+    ('[[document]]\nfile = "woonoverlast.txt"\norganisation = "Gemeente \\u0001 Rotterdam"\n', 3, "control character"),
+    ('[[document]]\nfile = "woonoverlast.txt"\ntitle = """Aanpak\nwoonoverlast"""\n', 3, "control character"),
 ])
 def test_a_broken_manifest_stops_the_build_with_a_message_for_staff(live, tmp_path, manifest, line, expected):
     before = live_state(live)

@@ -8,6 +8,7 @@ import pytest
 
 from indexer.ingest.build import build_index
 from search_app import create_app
+from search_app.feeds import xml_text
 
 from .test_hostile_documents import QUERY as HOSTILE_QUERY
 from .test_hostile_documents import write_hostile_corpus
@@ -120,8 +121,7 @@ def test_paging_and_sorting_parameters_do_not_change_the_feed(client):
 
 @pytest.fixture(scope="module")
 def hostile_client(tmp_path_factory):
-    """An app on an index of hostile documents, plus one whose manifest title and organisation hold
-    characters XML 1.0 cannot carry at all (TOML escapes let them through)."""
+    """An app on an index of hostile documents, plus one whose manifest title ends a CDATA section."""
     root = tmp_path_factory.mktemp("hostile-feed")
     corpus = write_hostile_corpus(root / "corpus")
     (corpus / "stuurtekens.md").write_text(
@@ -129,8 +129,8 @@ def hostile_client(tmp_path_factory):
         "en <b>vet</b> als tekst. Ondermijning blijft aandacht vragen in de regio.\n", encoding="utf-8")
     with open(corpus / "manifest.toml", "a", encoding="utf-8") as manifest:
         manifest.write('\n[[document]]\nfile = "stuurtekens.md"\n'
-                       'title = "Stuurtekens \\u0001 \\u000b ]]> ondermijning"\n'
-                       'organisation = "Organisatie \\u001f"\nyears = [2023]\n')
+                       'title = "Stuurtekens ]]> ondermijning"\n'
+                       'organisation = "Organisatie & co"\nyears = [2023]\n')
     index = root / "index"
     build_index(corpus, index)
     return create_app({"INDEX_DIR": str(index)}).test_client()
@@ -147,8 +147,17 @@ def test_hostile_text_is_escaped_and_well_formed(hostile_client):
     assert b"<script" not in raw and b"<img" not in raw and b"<b>" not in raw
     for element in root.iter():
         assert element.tag.startswith(ATOM), element.tag        # nothing from a document became an element
-    # the control characters are dropped, the rest of the title stays
-    assert "Stuurtekens   ]]> ondermijning" in shown and not any(c in shown for c in "\x01\x0b\x1f")
+    assert "Stuurtekens ]]> ondermijning" in shown and "Organisatie & co" in shown
+
+
+@pytest.mark.parametrize("value, shown", [
+    ("Stuurtekens \x01 \x0b ]]> ondermijning", "Stuurtekens   ]]> ondermijning"),
+    ("Organisatie \x1f\ufffe", "Organisatie "), ("regel\teen\nregel twee\r", "regel\teen\nregel twee\r"),
+    ("geëvalueerd 🚓", "geëvalueerd 🚓"), (2024, "2024"),
+])
+def test_feed_text_drops_what_xml_cannot_hold(value, shown):
+    """The manifest refuses control characters (test_build_safety.py); the feed drops any that get through."""
+    assert xml_text(value) == shown
 
 
 def test_feed_answers_a_head_request_and_each_search_has_its_own_id(client):

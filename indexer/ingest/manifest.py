@@ -66,6 +66,9 @@ def entry_problem(entry: dict) -> tuple[str, str]:
             return f"unknown key '{key}' (known: {', '.join(FIELDS)})", key
         if not isinstance(value, FIELDS[key]):
             return f"'{key}' must be a {FIELDS[key].__name__}, not {value!r}", key
+        control = CONTROL_CHARACTER.search(value) if isinstance(value, str) else None
+        if control:
+            return f"'{key}' holds the control character {control.group()!r} (one line of text expected)", key
     if "kind" in entry and entry["kind"] not in TYPES:
         return f"kind '{entry['kind']}' is not one of {', '.join(TYPES)}", "kind"
     if "years" in entry and not all(isinstance(y, int) and 1900 <= y <= 2100 for y in entry["years"]):
@@ -75,6 +78,8 @@ def entry_problem(entry: dict) -> tuple[str, str]:
     return "", ""
 
 
+# TOML's escapes (\u0001, \n) let through what no title, name or address holds, and XML cannot carry
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 DOCUMENT_HEADER = re.compile(r"\s*\[\[\s*document\s*\]\]")
 
 
