@@ -76,7 +76,17 @@ def process_alive(pid) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    # a killed job stays a zombie until the worker that started it reaps it; to the others it is gone
+    return not is_zombie(pid)
+
+
+def is_zombie(pid: int) -> bool:
+    """Has the process ended, and waits only for its parent to collect its exit status? (Linux; else False.)"""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return stat[stat.rfind(")") + 2:].startswith("Z")        # the state follows the name in parentheses
 
 
 def start_reindex_job(index_dir: str, corpus_dir: str, *, crawl: list[str], fetch: list[str],
