@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import urllib.request
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -51,6 +52,20 @@ def test_search_as_you_type_updates_results_and_url(page, live):
     expect(page.locator(".result-count")).to_contain_text("voor mensenhandelmonitor")
     expect(page).to_have_url(re.compile(r"q=mensenhandelmonitor"))
     expect(page.locator(".result").first.locator("mark").first).to_be_visible()
+
+
+def test_the_head_feed_link_follows_the_search_shown(page, live):
+    """Feed readers and browsers read the <head> link: after a search without reload it names that search."""
+    goto(page, live.url + "/?q=leerhuis")
+    page.get_by_label("Zoekterm").fill("mensenhandelmonitor")
+    expect(page.locator(".result-count")).to_contain_text("voor mensenhandelmonitor")
+    head = page.locator('head link[rel=alternate][type="application/atom+xml"]')
+    expect(head).to_have_count(1)
+    href = head.get_attribute("href")
+    assert href == page.locator(".feed-link a").get_attribute("href")
+    assert urlsplit(href).path == "/feed.atom" and parse_qs(urlsplit(href).query) == {"q": ["mensenhandelmonitor"]}
+    with urllib.request.urlopen(live.url + href, timeout=10) as response:
+        assert response.status == 200 and b"mensenhandel" in response.read().lower()
 
 
 def test_facet_selection_and_removal(page, live):

@@ -29,11 +29,30 @@
           live.innerHTML = fresh.innerHTML;
           fresh.replaceWith(live);
         }
+        followFeed(next.querySelector(".feed-link a"));
         region.replaceChildren.apply(region, Array.prototype.slice.call(next.childNodes));
         if (push) history.pushState({ url: url }, "", url);
         wire();
       })
       .catch(function (e) { if (e.name !== "AbortError") window.location.href = url; });
+  }
+
+  // The <head> link that feed readers and browsers find names the search now shown, as the
+  // visible feed link does (none when the results offer no feed, e.g. an invalid filter).
+  function followFeed(visible) {
+    var head = document.head.querySelector('link[rel=alternate][type="application/atom+xml"]');
+    if (!visible) {
+      if (head) head.remove();
+      return;
+    }
+    if (!head) {
+      head = document.createElement("link");
+      head.rel = "alternate";
+      head.type = "application/atom+xml";
+      head.title = visible.textContent;
+      document.head.appendChild(head);
+    }
+    head.href = visible.getAttribute("href");
   }
 
   function urlWithQuery(q) {
