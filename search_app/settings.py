@@ -70,12 +70,33 @@ def urls(value) -> list[str]:
 def public_url(value) -> str:
     """Empty (each request's own address) or the site's public http(s) address, without a trailing slash."""
     url = str(value or "").strip().rstrip("/")
-    parts = urlsplit(url)
-    if url and (parts.scheme not in ("http", "https") or not re.fullmatch(r"[a-z0-9.-]+", parts.hostname or "")
-                or parts.query or parts.fragment or any(character.isspace() for character in url)):
+    if url and not is_site_address(url):
         raise ValueError(f"'{url}' is not an address such as https://kennisbank.example.nl / "
                          f"'{url}' is geen adres zoals https://kennisbank.example.nl")
     return url
+
+
+def is_site_address(url: str) -> bool:
+    """An http(s) address of a host (a name, IPv4 or [IPv6]) with an optional port: no credentials,
+    query or fragment, since every feed link starts with it."""
+    parts = urlsplit(url)
+    try:
+        parts.port                       # raises on a port that is not a number from 0 to 65535
+    except ValueError:
+        return False
+    host = parts.hostname or ""
+    return (parts.scheme in ("http", "https") and (re.fullmatch(r"[a-z0-9.-]+", host) is not None or is_ipv6(host))
+            and parts.username is None and not parts.query and not parts.fragment
+            and not any(character.isspace() for character in url))
+
+
+def is_ipv6(host: str) -> bool:
+    """Is this an IPv6 address (as urlsplit gives the host of http://[::1]/)?"""
+    try:
+        ipaddress.IPv6Address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def admin_token(value) -> str:

@@ -31,10 +31,25 @@ def test_defaults_environment_and_config_in_that_order(index_dir):
     ({}, {"KENNISBANK_PUBLIC_URL": "kennisbank.example.nl"}, "KENNISBANK_PUBLIC_URL"),
     ({"PUBLIC_URL": "https://kennisbank.example.nl/?q=x"}, {}, "PUBLIC_URL"),
     ({"PUBLIC_URL": "https://a.nl, https://b.nl"}, {}, "PUBLIC_URL"),
+    ({"PUBLIC_URL": "https://kennisbank.example.nl:443a"}, {}, "PUBLIC_URL"),
+    ({"PUBLIC_URL": "https://kennisbank.example.nl:70000"}, {}, "PUBLIC_URL"),
+    ({"PUBLIC_URL": "https://beheer:geheim@kennisbank.example.nl"}, {}, "PUBLIC_URL"),
+    ({"PUBLIC_URL": "https://[::1"}, {}, "PUBLIC_URL"),
 ])
 def test_bad_or_unknown_settings_are_refused_naming_the_setting(overrides, environ, named):
     with pytest.raises(SettingsError, match=re.escape(named)):
         load_settings(overrides, environ=environ)
+
+
+@pytest.mark.parametrize("given, kept", [
+    ("https://kennisbank.example.nl/", "https://kennisbank.example.nl"),
+    ("http://10.0.0.7:8080", "http://10.0.0.7:8080"),
+    ("https://[2001:db8::7]:8443/", "https://[2001:db8::7]:8443"),
+    ("https://www.example.nl/kennisbank", "https://www.example.nl/kennisbank"),
+    ("", ""),
+])
+def test_public_url_takes_names_ip_addresses_ports_and_a_path(given, kept):
+    assert load_settings({"PUBLIC_URL": given}, environ={})["PUBLIC_URL"] == kept
 
 
 def test_flask_own_keys_pass(index_dir):
