@@ -1,6 +1,6 @@
 """The bulk segment writer writes the files Whoosh's own SegmentWriter writes for the same documents:
-byte for byte when it compresses every block as Whoosh does, and read back the same when it leaves short
-blocks uncompressed (its default)."""
+byte for byte when it pickles and compresses every block as Whoosh does, and read back the same with
+its own choices (a newer pickle protocol, short blocks uncompressed)."""
 from __future__ import annotations
 
 import pytest
@@ -54,8 +54,8 @@ def whoosh_writer(ix):
     return SegmentWriter(ix, _lk=False)
 
 
-def compressing_everything(ix):
-    return BulkSegmentWriter(ix, raw_below=0)
+def as_whoosh_writes(ix):
+    return BulkSegmentWriter(ix, raw_below=0, protocol=2)
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +75,7 @@ def assert_same_files(ours: dict[str, bytes], whoosh: dict[str, bytes]) -> None:
 def test_the_seed_sections_give_whoosh_s_files_byte_for_byte(tmp_path, seeds):
     documents, decompounder = seeds
     whoosh = write(tmp_path / "whoosh", decompounder, documents, whoosh_writer)
-    ours = write(tmp_path / "bulk", decompounder, documents, compressing_everything)
+    ours = write(tmp_path / "bulk", decompounder, documents, as_whoosh_writes)
     assert len(whoosh[".pst"]) > 100_000
     assert_same_files(ours, whoosh)
 
@@ -84,7 +84,7 @@ def test_postings_cut_into_small_chunks_give_the_same_files(tmp_path, seeds, mon
     documents, decompounder = seeds
     monkeypatch.setattr(bulk_writer, "CHUNK_POSTINGS", 5)      # many chunks, and terms longer than one
     whoosh = write(tmp_path / "whoosh", decompounder, documents[:150], whoosh_writer)
-    assert_same_files(write(tmp_path / "bulk", decompounder, documents[:150], compressing_everything), whoosh)
+    assert_same_files(write(tmp_path / "bulk", decompounder, documents[:150], as_whoosh_writes), whoosh)
 
 
 def test_long_posting_lists_compound_parts_and_odd_fields(tmp_path):
@@ -97,7 +97,7 @@ def test_long_posting_lists_compound_parts_and_odd_fields(tmp_path):
                               doc_title="Een verslag", text=text if n % 9 else "de het een", theme="zorg",
                               type="factsheet", organisation="Politie", year=2000 + n % 3, position=n, meta={}))
     whoosh = write(tmp_path / "whoosh", decompounder, documents, whoosh_writer)
-    ours = write(tmp_path / "bulk", decompounder, documents, compressing_everything)
+    ours = write(tmp_path / "bulk", decompounder, documents, as_whoosh_writes)
     assert_same_files(ours, whoosh)
     postings = postings_of(tmp_path / "bulk", "text", "woning")
     assert len(postings) > 256 and any(weight % 1 for _, weight in postings)     # three blocks, part weights
@@ -115,18 +115,19 @@ def postings_of(root, field: str, text: str) -> list[tuple[int, float]]:
     return found
 
 
-def test_short_blocks_left_uncompressed_read_back_as_whoosh_s_own(tmp_path, seeds):
+def test_the_writer_s_own_blocks_read_back_as_whoosh_s_own(tmp_path, seeds):
+    """Protocol 4 pickles and short blocks left uncompressed: the same terms, postings and statistics."""
     documents, decompounder = seeds
     whoosh = write(tmp_path / "whoosh", decompounder, documents, whoosh_writer)
     ours = write(tmp_path / "bulk", decompounder, documents, BulkSegmentWriter)
-    assert len(ours[".pst"]) < len(whoosh[".pst"])              # zlib made the short blocks longer
+    assert len(ours[".pst"]) < 0.7 * len(whoosh[".pst"])       # value bytes as they are (0.625 of the size)
     assert {name: data for name, data in ours.items() if name not in (".pst", ".trm")} == \
            {name: data for name, data in whoosh.items() if name not in (".pst", ".trm")}
     theirs, mine = (read_back(tmp_path / kind) for kind in ("whoosh", "bulk"))
     assert len(mine) > 3000 and mine == theirs
     (raw_theirs, blocks_theirs), (raw_mine, blocks_mine) = (search_side_blocks(tmp_path / kind)
                                                             for kind in ("whoosh", "bulk"))
-    assert raw_mine > len(blocks_mine) / 2 and raw_theirs == 0
+    assert raw_mine > len(blocks_mine) / 3 and raw_theirs == 0             # 48% of the seeds' blocks
     assert blocks_mine == blocks_theirs
 
 

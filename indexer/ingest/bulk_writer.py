@@ -4,9 +4,9 @@ Whoosh's ``SegmentWriter`` sends every posting through Python one at a time: a t
 pool with a size estimate, a sort of all tuples, then four calls to write it (about 10 µs a
 posting, most of a build). This writer keeps a segment's postings as arrays, sorts them once
 in numpy, and hands Whoosh's W3 posting writer a whole block (up to 128 postings) at a time.
-What reaches the disk is what ``SegmentWriter`` writes, byte for byte but for the short blocks
-posting_blocks.py leaves uncompressed (tests/test_bulk_writer.py compares the files, and what
-Whoosh reads back from them); Whoosh's term table and per-document writer do their writing.
+What reaches the disk is what ``SegmentWriter`` writes, byte for byte but for the postings
+posting_blocks.py pickles with a newer protocol or leaves uncompressed (tests/test_bulk_writer.py
+compares the files, and what Whoosh reads back from them); Whoosh's term table and per-document writer do their writing.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from ..schema import DutchText
-from .posting_blocks import RAW_BELOW, TermEncoder
+from .posting_blocks import BLOCK_PROTOCOL, RAW_BELOW, TermEncoder
 
 CHUNK_POSTINGS = 1 << 16     # postings turned into Python objects at a time (bounds the writer's memory)
 
@@ -31,9 +31,10 @@ class BulkSegmentWriter(SegmentWriter):
     with ``add_document`` as in Whoosh; ``finish()`` writes the segment and returns it.
     """
 
-    def __init__(self, ix, raw_below: int = RAW_BELOW):
+    def __init__(self, ix, raw_below: int = RAW_BELOW, protocol: int = BLOCK_PROTOCOL):
         super().__init__(ix, _lk=False)
-        self.raw_below = raw_below                 # 0: every block compressed, Whoosh's files byte for byte
+        # raw_below=0 (every block compressed) and protocol=2: Whoosh's files byte for byte
+        self.raw_below, self.protocol = raw_below, protocol
         # SegmentWriter deletes its temporary directory when it finishes; the per-document writers of
         # the other processes of a build keep their files in the shared one, so this writer uses its own
         self._tempstorage = self.storage.temp_storage(f"{self.indexname}.{uuid.uuid4().hex}.tmp")
@@ -73,7 +74,7 @@ class BulkSegmentWriter(SegmentWriter):
             postings = self.collectors[name].postings(self.schema[name])
             if postings.terms:
                 encoder = TermEncoder(self.fieldwriter._codec, self.schema[name].format.fixed_value_size(),
-                                      self.approximate_lengths(name), self.raw_below)
+                                      self.approximate_lengths(name), self.raw_below, self.protocol)
                 write_field(self.fieldwriter, name, self.schema[name], postings, encoder)
         self.fieldwriter.close()
         self._assemble_segment()

@@ -7,11 +7,16 @@ length (negative for the last block), a pickled info tuple (postings, last docum
 weight, compression, shortest and longest field length as bytes) and the compressed pickle of
 (document deltas, weights, values). The term table holds each term's statistics and extent.
 
-One difference, which Whoosh's readers (and ours) read as they read their own: a block whose
-pickle is shorter than RAW_BELOW bytes is not compressed (compression 0 in its info), as
-Whoosh's writer means to do below 20 bytes (a bug there compresses every block). Three
-blocks in four are that short (one or two postings) and zlib adds bytes to them; leaving
-them out saves a zlib stream set up and torn down per block.
+Two differences, which Whoosh's readers (and ours) read as they read their own:
+- a block's data is pickled with protocol 4 (BLOCK_PROTOCOL), not 2: protocol 2 writes every
+  posting's value bytes as a call of ``_codecs.encode`` on a latin-1 string (about 30 bytes
+  more per posting, and most of the time pickling and unpickling takes); protocol 4 writes
+  the bytes as they are;
+- a block whose pickle is shorter than RAW_BELOW bytes is not compressed (compression 0 in
+  its info), as Whoosh's writer means to do below 20 bytes (a bug there compresses every
+  block). Most blocks are that short (one or two postings) and zlib adds bytes to them;
+  leaving them out saves a zlib stream set up and torn down per block.
+With ``raw_below=0, protocol=2`` the bytes are Whoosh's own (tests/test_bulk_writer.py).
 """
 from __future__ import annotations
 
@@ -24,7 +29,8 @@ from pickle import dumps
 from whoosh.util.numeric import length_to_byte
 
 MAGIC = b"W3Bl"
-RAW_BELOW = 96       # a block's pickle shorter than this is stored as is: zlib makes it longer, not shorter
+RAW_BELOW = 48       # a block's pickle shorter than this is stored as is: zlib makes it longer, not shorter
+BLOCK_PROTOCOL = 4   # the pickle protocol of block data (Whoosh's is 2)
 TERM_INFO = struct.Struct("!BfIBBfII")       # inlined?, weight, df, min/max length byte, max weight, first/last id
 pack_int = struct.Struct("!i").pack
 pack_long = struct.Struct("!q").pack
@@ -33,11 +39,12 @@ pack_long = struct.Struct("!q").pack
 class TermEncoder:
     """Encodes the posting lists of one field; ``lengths`` are the documents' field lengths as stored."""
 
-    def __init__(self, codec, value_size: int | None, lengths: list[int | None], raw_below: int = RAW_BELOW):
+    def __init__(self, codec, value_size: int | None, lengths: list[int | None], raw_below: int = RAW_BELOW,
+                 protocol: int = BLOCK_PROTOCOL):
         if codec._inlinelimit > 1:
             raise ValueError("postings inlined into the term table are not supported")
         self.block_limit, self.level = codec._blocklimit, codec._compression
-        self.value_size, self.lengths, self.raw_below = value_size, lengths, raw_below
+        self.value_size, self.lengths, self.raw_below, self.protocol = value_size, lengths, raw_below, protocol
 
     def encode(self, docs: list[int], weights: list[float], values: list[bytes]) -> tuple[bytes, TermStatistics]:
         """A term's posting list as bytes, and its statistics for the term table."""
@@ -58,7 +65,8 @@ class TermEncoder:
         known = [length for length in map(self.lengths.__getitem__, docs) if length]
         shortest, longest = (min(known), max(known)) if known else (None, 0)
         statistics.add(docs, stored, heaviest, shortest, longest)
-        data = dumps((tuple(map(sub, docs, [0] + docs[:-1])), mini_weights(stored), self.mini_values(values)), 2)
+        data = dumps((tuple(map(sub, docs, [0] + docs[:-1])), mini_weights(stored), self.mini_values(values)),
+                     self.protocol)
         level = self.level if len(data) >= self.raw_below else 0
         if level:
             data = zlib.compress(data, level)
