@@ -10,6 +10,8 @@ compares the files, and what Whoosh reads back from them); Whoosh's term table a
 """
 from __future__ import annotations
 
+import operator
+import struct
 import uuid
 from array import array
 
@@ -284,15 +286,40 @@ def write_field(fieldwriter, name: str, field, postings: SortedPostings, encoder
         docs = postings.docs[base:starts[end]].tolist()
         weights = postings.weights[base:starts[end]].tolist()
         values = postings.values[base:starts[end]]
-        written = []
+        written, keys, rows = [], [], []
         for number in range(first, end):
             low, high = starts[number] - base, starts[number + 1] - base
             data, statistics = encoder.encode(docs[low:high], weights[low:high], values[low:high])
-            table.add(prefix + postings.terms[number], statistics.to_bytes(offset, len(data)))
+            keys.append(prefix + postings.terms[number])
+            rows.append(statistics.to_bytes(offset, len(data)))
             written.append(data)
             offset += len(data)
         postfile.write(b"".join(written))
+        add_rows(table, keys, rows)
     fieldwriter.finish_field()
+
+
+def add_rows(table, keys: list[bytes], values: list[bytes]) -> None:
+    """``table.add(key, value)`` for each pair, in one write: the records, key positions and hash
+    buckets of Whoosh's OrderedHashWriter (the term table) as its ``add`` makes them one by one."""
+    if not keys:
+        return
+    if keys[0] <= table.lastkey or any(map(operator.ge, keys, keys[1:])):
+        raise ValueError("term table keys must increase")
+    position = table.dbfile.tell()
+    records, buckets, hashfn, positions = [], table.buckets, table.hashfn, table.index
+    for key, value in zip(keys, values):
+        positions.append(position)
+        hashed = hashfn(key)
+        buckets[hashed & 255].append((hashed, position))
+        record = RECORD_LENGTHS.pack(len(key), len(value)) + key + value
+        records.append(record)
+        position += len(record)
+    table.dbfile.write(b"".join(records))
+    table.lastkey = keys[-1]
+
+
+RECORD_LENGTHS = struct.Struct("!ii")       # whoosh.filedb.filetables._lengths: key and value length
 
 
 def chunks(starts: list[int]):
