@@ -25,7 +25,8 @@ from .cache import CACHE_FILE, IngestCache, fingerprint, ingester_version, load_
 from .corpus import Limits
 from .learn import acronyms, section_words
 from .generations import build_lock, check_shrink, live_generation, mark_complete, remove_partial, swap_generation
-from .pipeline import Ingestion, Progress, call_inherited, forked_pool, ingest_files
+from .pipeline import Ingestion, Progress, ingest_files
+from .processes import call_inherited, forked_pool
 from .records import IngestReport, SectionRecord
 
 WORD_LIST_SIZE = 40_000

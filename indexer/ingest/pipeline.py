@@ -8,14 +8,10 @@ Error policy, so that nothing is lost silently and no bug passes as a skipped fi
 """
 from __future__ import annotations
 
-import ctypes
-import gc
-import multiprocessing
 import os
-import signal
 import time
 from collections import Counter
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +27,7 @@ from .learn import Lessons, learn, vocabulary, word_totals
 from .manifest import load_manifest
 from .metadata import document_meta
 from .normalise import normalise_document
+from .processes import call_inherited, forked_pool
 from .records import ExtractedDocument, IngestReport, NormalisedDocument, SectionRecord
 from .segment import segment_report
 from .segment.units import dutch_words
@@ -142,30 +139,6 @@ def worked_out_beside(function: Callable, *args, in_child: bool) -> Iterator[Fut
         yield child.submit(call_inherited)
 
 
-def forked_pool(processes: int, function: Callable, *args) -> ProcessPoolExecutor:
-    """A pool of forked processes that inherit ``function`` and ``args`` (fork copies them, however
-    large: nothing is pickled but the results); ``call_inherited`` submitted with more arguments
-    calls ``function(*args, *more)`` in one of them. Each process starts as a worker does."""
-    return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
-                               initializer=inherit_call, initargs=(function, args, gc.isenabled()))
-
-
-_inherited_call: tuple = ()
-
-
-def inherit_call(function: Callable, args: tuple, collecting: bool) -> None:
-    """In a forked process: start as a worker, and keep the call it inherited."""
-    global _inherited_call
-    start_worker(collecting)
-    _inherited_call = (function, args)
-
-
-def call_inherited(*more):
-    """In a forked process: make the inherited call, with ``more`` arguments."""
-    function, args = _inherited_call
-    return function(*args, *more)
-
-
 def corpus_entries(corpus_dir: Path) -> dict[str, dict]:
     """What is known about each file beyond its bytes: its manifest entry, or the URL it was crawled from."""
     entries = load_manifest(corpus_dir)
@@ -195,17 +168,6 @@ def ingest_many(todo: list[tuple[CorpusFile, dict | None, str]], limits: Limits)
         yield from zip((file for file, _, _ in todo), results)
 
 
-def start_worker(collecting: bool) -> None:
-    """Set up a worker process: garbage collection as in the parent before it paused it, but not
-    of what it inherited (the loaded code and data, for a writer every section of the corpus: no
-    garbage, walked by every collection otherwise, touching and so copying their pages), and
-    death with the parent."""
-    gc.freeze()
-    if collecting:
-        gc.enable()
-    die_with_parent()
-
-
 def load_word_lists() -> None:
     """Load the word lists the stages read (wordfreq's, the themes') before forking, so that every
     worker inherits them instead of loading its own copy."""
@@ -213,18 +175,6 @@ def load_word_lists() -> None:
     theme_words()
 
 
-def die_with_parent() -> None:
-    """Ask Linux to kill this worker when the build process dies (kill -9 included): an orphan
-    would keep the build lock it inherited, and the next build would be refused."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass                      # not Linux: orphans finish their file and exit on their own
-    if os.getppid() == 1:         # the parent died before the request took effect
-        os._exit(1)
-
-
-PR_SET_PDEATHSIG = 1
 MAX_WORKERS = 8
 FILES_PER_WORKER = 8           # fewer files than this per worker: not worth starting processes
 CHUNK = 4

@@ -1,0 +1,61 @@
+"""Worker processes forked from the build process: they inherit what they work on, so nothing is
+pickled but their results, and they die with the build process.
+"""
+from __future__ import annotations
+
+import ctypes
+import gc
+import multiprocessing
+import os
+import signal
+from concurrent.futures import ProcessPoolExecutor
+from typing import Callable
+
+
+def forked_pool(processes: int, function: Callable, *args) -> ProcessPoolExecutor:
+    """A pool of forked processes that inherit ``function`` and ``args`` (fork copies them, however
+    large: nothing is pickled but the results); ``call_inherited`` submitted with more arguments
+    calls ``function(*args, *more)`` in one of them. Each process starts as a worker does."""
+    return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
+                               initializer=inherit_call, initargs=(function, args, gc.isenabled()))
+
+
+_inherited_call: tuple = ()
+
+
+def inherit_call(function: Callable, args: tuple, collecting: bool) -> None:
+    """In a forked process: start as a worker, and keep the call it inherited."""
+    global _inherited_call
+    start_worker(collecting)
+    _inherited_call = (function, args)
+
+
+def call_inherited(*more):
+    """In a forked process: make the inherited call, with ``more`` arguments."""
+    function, args = _inherited_call
+    return function(*args, *more)
+
+
+def start_worker(collecting: bool) -> None:
+    """Set up a worker process: garbage collection as in the parent before it paused it, but not
+    of what it inherited (the loaded code and data, for a writer every section of the corpus: no
+    garbage, walked by every collection otherwise, touching and so copying their pages), and
+    death with the parent."""
+    gc.freeze()
+    if collecting:
+        gc.enable()
+    die_with_parent()
+
+
+def die_with_parent() -> None:
+    """Ask Linux to kill this worker when the build process dies (kill -9 included): an orphan
+    would keep the build lock it inherited, and the next build would be refused."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass                      # not Linux: orphans finish their file and exit on their own
+    if os.getppid() == 1:         # the parent died before the request took effect
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1
