@@ -4,7 +4,8 @@ from collections import Counter
 from itertools import combinations
 
 from indexer.ingest.dedupe import (DOCUMENT_OVERLAP, MAX_HOLDERS, MIN_RELIABLE_SAMPLE, containment, duplicate_pairs,
-                                   hashed_containment, pairs_to_compare, shingle_hashes, shingles)
+                                   hashed_containment, pairs_to_compare)
+from indexer.ingest.shingles import shingle_hashes, shingles
 from indexer.ingest.learn import section_words, word_totals
 from indexer.ingest.pipeline import ingest_corpus, ingest_files
 
@@ -122,7 +123,7 @@ def test_folded_words_are_the_runs_of_letters_and_digits_of_the_folded_text():
     """folded_words splits with bytes.translate, not a regex: the same words as the regex finds."""
     import re
 
-    from indexer.ingest.dedupe import folded_words
+    from indexer.ingest.shingles import folded_words
     from indexer.text_utils import fold
 
     pick = random.Random(8)
@@ -130,3 +131,21 @@ def test_folded_words_are_the_runs_of_letters_and_digits_of_the_folded_text():
     for _ in range(3000):
         text = "".join(pick.choice(pieces) for _ in range(pick.randint(0, 20)))
         assert folded_words(text) == re.findall(r"[a-z0-9]+", fold(text)), repr(text)
+
+
+def test_many_texts_are_hashed_on_two_cores_as_on_one(monkeypatch):
+    """hash_texts gives the second half to a forked process: the same arrays, in the same order."""
+    from indexer.ingest import shingles
+
+    pick = random.Random(5)
+    words = [f"woord{n}" for n in range(400)]
+    texts = [" ".join(pick.choice(words) for _ in range(pick.randrange(0, 300))) for _ in range(260)]
+    forks = []
+    real_pool = shingles.forked_pool
+    monkeypatch.setattr(shingles, "forked_pool", lambda *args: forks.append(args) or real_pool(*args))
+    assert len(texts) >= shingles.PARALLEL_HASHING_FROM
+    both = shingles.hash_texts(texts)
+    assert len(forks) == 1 and len(both) == len(texts)
+    assert all((a == b).all() and len(a) == len(b) for a, b in zip(both, map(shingle_hashes, texts)))
+    few = shingles.hash_texts(texts[:5])
+    assert len(forks) == 1 and len(few) == 5                  # few texts: hashed here, no fork

@@ -13,64 +13,22 @@ hashes, so that overlaps are array look-ups rather than sets of word tuples.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import chain
 from typing import Iterator
 
 import numpy as np
 
 from .records import NormalisedDocument, SectionRecord
+from .shingles import distinct, hash_texts, shingle_hashes, shingle_sample
 from ..text_utils import fold
 
-SHINGLE = 5
 DOCUMENT_OVERLAP = 0.5
 SECTION_OVERLAP = 0.6
 WORD_OVERLAP = 0.9       # tables whose cells a PDF scrambled: same words, other order
 
 BAG_WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
-
-
-def folded_words(text: str) -> list[str]:
-    """The words shingles are made of: the runs of [a-z0-9] of the folded text (hyphen joins already
-    undone by normalisation). Split with bytes.translate, several times faster than a regex: every
-    byte but [a-z0-9] becomes a space, and every character that is not ASCII (never in a word) '?' first."""
-    return fold(text).encode("ascii", "replace").translate(WORD_BYTES).decode("ascii").split()
-
-
-WORD_BYTES = bytes(c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789" else 32 for c in range(256))
-
-
-def word_grams(words: list[str]) -> Iterator[tuple[str, ...]]:
-    """Every run of SHINGLE consecutive words, in order; none when there are fewer words."""
-    return zip(*(words[i:] for i in range(SHINGLE)))
-
-
-def shingles(text: str) -> set[tuple[str, ...]]:
-    """Word 5-grams of the folded text (hyphen joins already undone by normalisation)."""
-    return set(word_grams(folded_words(text)))
-
-
-def shingle_hashes(text: str) -> np.ndarray:
-    """The text's shingles as a sorted array of distinct 64-bit hashes: overlaps become array look-ups.
-
-    Python's own tuple hash is used because it is many times faster than a digest; it is salted
-    per process, so these arrays live for one build only and are never cached. Two different
-    shingles of one corpus sharing a 64-bit hash is too unlikely to matter.
-    """
-    words = folded_words(text)
-    hashes = np.fromiter(map(hash, word_grams(words)), np.int64, max(0, len(words) - SHINGLE + 1))
-    return distinct(hashes)
-
-
-def distinct(values: np.ndarray) -> np.ndarray:
-    """The distinct values, sorted (np.unique without its overhead, which counts for short arrays)."""
-    values.sort()
-    keep = np.ones(len(values), bool)
-    keep[1:] = values[1:] != values[:-1]
-    return values[keep]
 
 
 def word_bag(text: str) -> set[str]:
@@ -101,46 +59,6 @@ def hashed_containment(part: np.ndarray, whole: np.ndarray) -> float:
 def cleanliness(doc: NormalisedDocument) -> float:
     """Repairs needed per 1000 characters: lower is cleaner."""
     return 1000 * doc.repairs / max(1, len(doc.text))
-
-
-SAMPLE_MODULUS = 8       # keep the shingles whose hash is 0 modulo this: the same ones in every copy
-
-
-def shingle_sample(text: str) -> frozenset[int]:
-    """A fixed sample of a document's shingle hashes: copies of one text share most of their samples.
-
-    Sampling by hash value (not by position) picks the same shingles in every document, so the
-    overlap of two samples estimates the overlap of the texts; it is small enough to cache.
-    A shingle's hash combines its words' digests (each word digested once per process), so
-    it is the same in every process and build, unlike Python's salted ``hash``.
-    """
-    words = folded_words(text)
-    count = len(words) - SHINGLE + 1
-    if count <= 0:
-        return frozenset()
-    digests = np.fromiter(map(word_digest, words), np.uint64, len(words))
-    combined = np.zeros(count, np.uint64)
-    for offset in range(SHINGLE):                  # a polynomial over the five words, modulo 2**64
-        combined = combined * MULTIPLIER + digests[offset:offset + count]
-    mixed = finalised(combined)
-    return frozenset(mixed[mixed % SAMPLE_MODULUS == 0].tolist())
-
-
-MULTIPLIER = np.uint64(0x100000001B3)               # the 64-bit FNV prime
-
-
-@lru_cache(maxsize=500_000)
-def word_digest(word: str) -> int:
-    """A stable 64-bit digest of one word."""
-    return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "big")
-
-
-def finalised(values: np.ndarray) -> np.ndarray:
-    """Spread every input bit over the low bits (splitmix64's finaliser): the sample takes values by
-    their remainder, which a plain polynomial leaves to the last word alone."""
-    values = (values ^ (values >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    values = (values ^ (values >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return values ^ (values >> np.uint64(31))
 
 
 MAX_HOLDERS = 100        # a shingle in more documents than this is boilerplate, not a sign of a copy
@@ -303,11 +221,10 @@ def duplicate_pairs(docs: list[NormalisedDocument], samples: dict[str, frozenset
     verdicts = {pair: copies for pair, copies in previous.copies.items() if pair[0] in by_key and pair[1] in by_key}
     fresh = {doc_id for doc_id in samples if keys[doc_id] not in previous.keys}
     by_id = {d.meta.doc_id: d for d in docs}
-    hashed: dict[str, np.ndarray] = {}          # a document is often in several pairs: hash it once
-    for first, second in pairs_to_compare(samples, fresh):
-        for doc_id in (first, second):
-            if doc_id not in hashed:
-                hashed[doc_id] = shingle_hashes(by_id[doc_id].text)
+    pairs = pairs_to_compare(samples, fresh)
+    needed = list(dict.fromkeys(chain.from_iterable(pairs)))     # a document is often in several pairs
+    hashed = dict(zip(needed, hash_texts([by_id[doc_id].text for doc_id in needed])))
+    for first, second in pairs:
         verdicts[tuple(sorted((keys[first], keys[second])))] = overlap_is_copy(hashed[first], hashed[second])
     order = {d.meta.doc_id: n for n, d in enumerate(docs)}
     found = sorted((sorted((by_key[a], by_key[b]), key=order.get) for (a, b), copies in verdicts.items() if copies),

@@ -14,7 +14,7 @@ from typing import Iterable
 
 from ..acronyms import load_glossary, mine_acronyms
 from ..analysis import surface_words
-from .dedupe import shingle_sample
+from .shingles import shingle_sample
 from .records import NormalisedDocument, SectionRecord
 
 
