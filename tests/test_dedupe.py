@@ -141,8 +141,8 @@ def test_many_texts_are_hashed_on_two_cores_as_on_one(monkeypatch):
     words = [f"woord{n}" for n in range(400)]
     texts = [" ".join(pick.choice(words) for _ in range(pick.randrange(0, 300))) for _ in range(260)]
     forks = []
-    real_pool = shingles.forked_pool
-    monkeypatch.setattr(shingles, "forked_pool", lambda *args: forks.append(args) or real_pool(*args))
+    real_beside = shingles.worked_out_beside
+    monkeypatch.setattr(shingles, "worked_out_beside", lambda *args, **named: forks.append(args) or real_beside(*args, **named))
     assert len(texts) >= shingles.PARALLEL_HASHING_FROM
     both = shingles.hash_texts(texts)
     assert len(forks) == 1 and len(both) == len(texts)

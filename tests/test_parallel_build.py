@@ -11,7 +11,8 @@ from indexer.ingest import build
 from indexer.ingest.build import make_lexicon, write_generation, write_lexicon
 from indexer.ingest.bulk_writer import BulkSegmentWriter
 from indexer.ingest.learn import word_totals
-from indexer.ingest.pipeline import ingest_files, worked_out_beside
+from indexer.ingest.pipeline import ingest_files
+from indexer.ingest.processes import worked_out_beside
 from indexer.schema import bind_lexicon, build_schema
 from indexer.search import SearchService
 

@@ -11,11 +11,9 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from concurrent.futures import Future
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 from .cache import CachedFile, IngestCache, paused_gc, source_key
 from .classify import classify_section, document_theme
@@ -27,7 +25,7 @@ from .learn import Lessons, learn, vocabulary, word_totals
 from .manifest import load_manifest
 from .metadata import document_meta
 from .normalise import normalise_document
-from .processes import call_inherited, forked_pool
+from .processes import call_inherited, forked_pool, worked_out_beside
 from .records import ExtractedDocument, IngestReport, NormalisedDocument, SectionRecord
 from .segment import segment_report
 from .segment.units import dutch_words
@@ -123,20 +121,6 @@ def ingest_files(corpus_dir: Path, limits: Limits = Limits(), previous: IngestCa
 
 
 TOTALS_IN_CHILD_FROM = 200_000     # word counts to merge (~0.1 s): fewer are not worth forking a process for
-
-
-@contextmanager
-def worked_out_beside(function: Callable, *args, in_child: bool) -> Iterator[Future]:
-    """A future of ``function(*args)``, worked out while the block runs: in a forked child process
-    when ``in_child`` (so on the core the build process's own serial work leaves idle), else
-    before the block. The result is there when the block ends."""
-    if not in_child:
-        done: Future = Future()
-        done.set_result(function(*args))
-        yield done
-        return
-    with forked_pool(1, function, *args) as child:
-        yield child.submit(call_inherited)
 
 
 def corpus_entries(corpus_dir: Path) -> dict[str, dict]:

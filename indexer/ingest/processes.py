@@ -8,8 +8,9 @@ import gc
 import multiprocessing
 import os
 import signal
-from concurrent.futures import ProcessPoolExecutor
-from typing import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 
 def forked_pool(processes: int, function: Callable, *args) -> ProcessPoolExecutor:
@@ -18,6 +19,20 @@ def forked_pool(processes: int, function: Callable, *args) -> ProcessPoolExecuto
     calls ``function(*args, *more)`` in one of them. Each process starts as a worker does."""
     return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
                                initializer=inherit_call, initargs=(function, args, gc.isenabled()))
+
+
+@contextmanager
+def worked_out_beside(function: Callable, *args, in_child: bool) -> Iterator[Future]:
+    """A future of ``function(*args)``, worked out while the block runs: in a forked child process
+    when ``in_child`` (so on the core the build process's own serial work leaves idle), else
+    before the block. The result is there when the block ends."""
+    if not in_child:
+        done: Future = Future()
+        done.set_result(function(*args))
+        yield done
+        return
+    with forked_pool(1, function, *args) as child:
+        yield child.submit(call_inherited)
 
 
 _inherited_call: tuple = ()

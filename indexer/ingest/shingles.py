@@ -12,7 +12,7 @@ from typing import Iterator
 
 import numpy as np
 
-from .processes import call_inherited, forked_pool
+from .processes import worked_out_beside
 from ..text_utils import fold
 
 SHINGLE = 5
@@ -57,9 +57,9 @@ def hash_texts(texts: list[str]) -> list[np.ndarray]:
         return each_hashed(texts)
     lengths = np.cumsum([len(text) for text in texts])
     half = int(np.searchsorted(lengths, lengths[-1] / 2))
-    with forked_pool(1, each_hashed, texts[half:]) as pool:
-        theirs = pool.submit(call_inherited)
-        return each_hashed(texts[:half]) + theirs.result()
+    with worked_out_beside(each_hashed, texts[half:], in_child=True) as theirs:
+        mine = each_hashed(texts[:half])
+    return mine + theirs.result()
 
 
 def each_hashed(texts: list[str]) -> list[np.ndarray]:
