@@ -62,6 +62,7 @@ def stem(word: str) -> str:
       -e after most consonants (gemeentes, meisjes) stem like their singular;
     * a word of one short syllable in n or r and s keeps its s, as its plural in -en does (mens, mensen);
     * a doubled consonant left at the end is single (rollen -> roll -> rol = rol);
+    * a double vowel after i in a final syllable is single: sociaal = sociale, financieel = financiële;
     * z/s and v/f alternation at the end: leerhuizen -> leerhuiz -> leerhuis (= leerhuis);
     * -heden and -heid meet: mogelijkheden -> mogelijk (= mogelijkheid).
     """
@@ -76,6 +77,7 @@ def stem(word: str) -> str:
         result = result[:-3]
     if len(result) > 3 and DOUBLED_END.search(result):
         result = result[:-1]
+    result = DOUBLE_VOWEL_AFTER_I.sub(r"i\1\2", result)
     if result.endswith("z"):
         result = result[:-1] + "s"
     elif result.endswith("v"):
@@ -90,6 +92,9 @@ PLURAL_S = re.compile(r"(?:[^aeiou](?:en|el|er|em)|[^clv]ie|eau|[^aeioucrs]e)s$"
 # beurs, Franse. The s is the word's own, as in its plural in -en; other words' -s is an inflection
 STEM_S = re.compile(r"[^aeiouy]{0,3}(?:[aeiou]|eu)[nr]se?")
 DOUBLED_END = re.compile(r"([b-df-hj-np-tv-z])\1$")
+# Snowball makes a closed syllable's double vowel single after a consonant (regionaal = regionale),
+# not after i: sociaal, financieel, materiaal
+DOUBLE_VOWEL_AFTER_I = re.compile(r"i([aeou])\1([^aeiou])$")
 
 
 # ---------------------------------------------------------------- compounds

@@ -28,6 +28,8 @@ def decompounder():
     ("rollen", "rol"), ("cellen", "cel"), ("straffen", "straf"), ("processen", "proces"), ("gebeurtenissen", "gebeurtenis"),
     # an s that belongs to the word
     ("mensen", "mens"), ("kansen", "kans"), ("grenzen", "grens"), ("franse", "frans"),
+    # a double vowel after i, which Snowball keeps
+    ("sociaal", "sociale"), ("financieel", "financiele"), ("materiaal", "materialen"), ("justitieel", "justitiele"),
     # singulars in -ies and -es stay whole
     ("adviezen", "advies"), ("verliezen", "verlies"), ("congressen", "congres"), ("successen", "succes"),
 ])
