@@ -6,7 +6,8 @@ posting, most of a build). This writer keeps a segment's postings as arrays, sor
 in numpy, and hands Whoosh's W3 posting writer a whole block (up to 128 postings) at a time.
 What reaches the disk is what ``SegmentWriter`` writes, byte for byte but for the postings
 posting_blocks.py pickles with a newer protocol or leaves uncompressed (tests/test_bulk_writer.py
-compares the files, and what Whoosh reads back from them); Whoosh's term table and per-document writer do their writing.
+compares the files, and what Whoosh reads back from them). Whoosh's per-document writer does its
+own writing; its term table's rows are written a chunk at a time (``add_rows``).
 """
 from __future__ import annotations
 
