@@ -32,10 +32,10 @@ def dutch_word_keys() -> np.ndarray:
     return np.array(sorted(keys), dtype=np.uint64)
 
 
-def write_dutch_words(directory: Path) -> None:
-    """Store the word list's hashes in a generation directory."""
+def write_dutch_words(directory: Path, keys: np.ndarray | None = None) -> None:
+    """Store the word list's hashes (``dutch_word_keys()`` unless given) in a generation directory."""
     with (directory / DUTCH_WORDS_FILE).open("wb") as handle:
-        np.save(handle, dutch_word_keys(), allow_pickle=False)
+        np.save(handle, dutch_word_keys() if keys is None else keys, allow_pickle=False)
 
 
 class DutchWords:

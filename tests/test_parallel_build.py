@@ -91,3 +91,11 @@ def test_a_failure_beside_the_build_is_raised_in_the_build():
         pass
     with pytest.raises(ValueError):
         failing.result()
+
+
+def test_idle_work_beside_the_build_runs_at_the_lowest_priority():
+    with worked_out_beside(os.sched_getscheduler, 0, in_child=True, idle=True) as policy, \
+            worked_out_beside(word_totals, [], in_child=True, idle=True) as nothing:
+        pass
+    assert policy.result() == os.SCHED_IDLE and os.sched_getscheduler(0) != os.SCHED_IDLE
+    assert nothing.result() == word_totals([])

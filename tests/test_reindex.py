@@ -258,3 +258,19 @@ def test_the_cache_keeps_what_the_pipeline_made_and_saves_it_again_unchanged(liv
     save_cache(again, IngestCache(cache.analysis, cache.version, cache.files, cache.fingerprints, cache.copies))
     reloaded = load_cache(again)
     assert reloaded == cache and reloaded.files == done.files
+
+
+def test_a_full_build_copies_the_word_list_of_a_live_generation_the_same_code_made(live, monkeypatch):
+    import numpy as np
+
+    import indexer.ingest.build as build_module
+    from indexer.dutch_words import DUTCH_WORDS_FILE, dutch_word_keys
+
+    corpus, index = live
+    marked = np.array([1, 2, 3], dtype=np.uint64)     # no real word list: only a copy can have it
+    np.save(index.resolve() / DUTCH_WORDS_FILE, marked, allow_pickle=False)
+    build_index(corpus, index)
+    assert np.load(index.resolve() / DUTCH_WORDS_FILE).tolist() == [1, 2, 3]
+    monkeypatch.setattr(build_module, "ingester_version", lambda: "andere code")
+    build_index(corpus, index)                         # other code: its own list
+    assert np.array_equal(np.load(index.resolve() / DUTCH_WORDS_FILE), dutch_word_keys())

@@ -22,17 +22,30 @@ def forked_pool(processes: int, function: Callable, *args) -> ProcessPoolExecuto
 
 
 @contextmanager
-def worked_out_beside(function: Callable, *args, in_child: bool) -> Iterator[Future]:
+def worked_out_beside(function: Callable, *args, in_child: bool, idle: bool = False) -> Iterator[Future]:
     """A future of ``function(*args)``, worked out while the block runs: in a forked child process
     when ``in_child`` (so on the core the build process's own serial work leaves idle), else
-    before the block. The result is there when the block ends."""
+    before the block. The result is there when the block ends. An ``idle`` child runs at the
+    lowest priority: it takes only the CPU time the build's other processes leave unused."""
     if not in_child:
         done: Future = Future()
         done.set_result(function(*args))
         yield done
         return
-    with forked_pool(1, function, *args) as child:
+    with forked_pool(1, at_lowest_priority if idle else function, *((function, *args) if idle else args)) as child:
         yield child.submit(call_inherited)
+
+
+def at_lowest_priority(function: Callable, *args):
+    """``function(*args)`` with this process's scheduling priority lowered as far as it goes."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        os.nice(LOWEST_PRIORITY)         # capped by the system at its lowest: 19 on Linux
+    return function(*args)
+
+
+LOWEST_PRIORITY = 19
 
 
 _inherited_call: tuple = ()
