@@ -168,3 +168,23 @@ def test_fields_it_cannot_write_are_refused(tmp_path):
     whoosh_index.create_in(str(tmp_path), Schema(body=TEXT(vector=True)))
     with pytest.raises(ValueError):
         BulkSegmentWriter(whoosh_index.open_dir(str(tmp_path)))
+
+
+class Codec:
+    """The W3 codec settings TermEncoder reads: Whoosh's defaults."""
+    _inlinelimit, _blocklimit, _compression = 1, 128, 3
+
+
+@pytest.mark.parametrize("weight", [1.0, 0.5, 3.0, 0.1, 1 / 3, 1e-3, 0.0, 123456.789])
+@pytest.mark.parametrize("length", [0, 1, 7, 500])
+@pytest.mark.parametrize("value", [b"", b"\x01\x02", bytes(range(60))], ids=["no-value", "short", "compressed"])
+def test_a_term_in_one_document_is_encoded_as_the_general_path_encodes_one_block(weight, length, value):
+    from indexer.ingest.posting_blocks import MAGIC, TermEncoder, TermStatistics
+
+    for raw_below, protocol in ((0, 2), (48, 4)):
+        encoder = TermEncoder(Codec(), None, [5, length, 9], raw_below, protocol)
+        general = TermStatistics()
+        block = encoder.block([1], [weight], [value], True, general)
+        data, statistics = encoder.encode([1], [weight], [value])
+        assert data == b"".join((MAGIC, *block))
+        assert vars(statistics) == vars(general)

@@ -34,6 +34,7 @@ BLOCK_PROTOCOL = 4   # the pickle protocol of block data (Whoosh's is 2)
 TERM_INFO = struct.Struct("!BfIBBfII")       # inlined?, weight, df, min/max length byte, max weight, first/last id
 pack_int = struct.Struct("!i").pack
 pack_long = struct.Struct("!q").pack
+pack_float, unpack_float = struct.Struct("f").pack, struct.Struct("f").unpack
 
 
 class TermEncoder:
@@ -48,6 +49,8 @@ class TermEncoder:
 
     def encode(self, docs: list[int], weights: list[float], values: list[bytes]) -> tuple[bytes, TermStatistics]:
         """A term's posting list as bytes, and its statistics for the term table."""
+        if len(docs) == 1:
+            return self.single(docs[0], weights[0], values[0])
         parts, statistics = [MAGIC], TermStatistics()
         limit = self.block_limit
         for start in range(0, len(docs), limit):
@@ -55,6 +58,21 @@ class TermEncoder:
             parts.extend(self.block(docs[start:end], weights[start:end], values[start:end], end == len(docs),
                                     statistics))
         return b"".join(parts), statistics
+
+    def single(self, doc: int, weight: float, value: bytes) -> tuple[bytes, TermStatistics]:
+        """``encode`` of a term in one document (most terms are): the same bytes and statistics,
+        made without the general path's lists and loops."""
+        stored = unpack_float(pack_float(weight))[0]             # as a 32-bit float
+        heaviest = weight if weight > 0 else 0
+        length = self.lengths[doc]
+        shortest, longest = (length, length) if length else (None, 0)
+        data = dumps(((doc,), None if stored == 1.0 else stored, self.mini_values([value])), self.protocol)
+        level = self.level if len(data) >= self.raw_below else 0
+        if level:
+            data = zlib.compress(data, level)
+        info = dumps((1, doc, heaviest, level, length_to_byte(shortest), length_to_byte(longest)), 2)
+        return b"".join((MAGIC, pack_int(-len(info) - len(data)), info, data)), \
+            TermStatistics.of_one(doc, stored, heaviest, shortest, longest)
 
     def block(self, docs: list[int], weights: list[float], values: list[bytes], last: bool,
               statistics: TermStatistics) -> tuple[bytes, bytes, bytes]:
@@ -98,6 +116,14 @@ class TermStatistics:
         self.weight, self.df, self.minlength, self.maxlength, self.maxweight = 0, 0, None, 0, 0
         self.minid: int | None = None
         self.maxid = 0
+
+    @classmethod
+    def of_one(cls, doc: int, weight: float, heaviest: float, shortest: int | None, longest: int) -> TermStatistics:
+        """The statistics of a term in one document: ``add`` of its one block to new statistics."""
+        statistics = cls()
+        statistics.weight, statistics.df, statistics.minlength, statistics.maxlength = 0 + weight, 1, shortest, longest
+        statistics.maxweight, statistics.minid, statistics.maxid = max(0, heaviest), doc, doc
+        return statistics
 
     def add(self, docs: list[int], weights: list[float], heaviest: float, shortest: int | None, longest: int) -> None:
         """Count one block in."""
