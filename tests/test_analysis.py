@@ -6,16 +6,15 @@ from whoosh import index as whoosh_index
 from indexer.analysis import Decompounder, UnboundAnalyzer, dutch_analyzer, snowball_stem, stem
 from indexer.schema import bind_lexicon
 from indexer.search import SearchService
-from indexer.ingest.build import part_vocabulary, vocabulary_for
-from indexer.ingest.pipeline import ingest_corpus
+from indexer.ingest.build import word_parts
+from indexer.ingest.pipeline import ingest_corpus, ingest_files
 
 from .conftest import CORPUS
 
 
 @pytest.fixture(scope="module")
 def decompounder():
-    _, sections, _ = ingest_corpus(CORPUS)
-    return Decompounder(part_vocabulary(vocabulary_for(sections)))
+    return Decompounder(word_parts(ingest_files(CORPUS), None)["parts"])
 
 
 @pytest.mark.parametrize("a,b", [

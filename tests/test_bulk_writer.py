@@ -11,7 +11,7 @@ from whoosh.writing import SegmentWriter
 
 from indexer.analysis import Decompounder
 from indexer.ingest import bulk_writer
-from indexer.ingest.build import make_lexicon, section_fields
+from indexer.ingest.build import section_fields, word_parts
 from indexer.ingest.bulk_writer import BulkSegmentWriter
 from indexer.ingest.pipeline import ingest_files
 from indexer.schema import bind_lexicon, build_schema
@@ -61,8 +61,7 @@ def as_whoosh_writes(ix):
 @pytest.fixture(scope="module")
 def seeds():
     done = ingest_files(CORPUS)
-    lexicon = make_lexicon(done, {"stemming": True, "compounds": True}, None)
-    return [section_fields(s) for s in done.sections], Decompounder(lexicon["parts"])
+    return [section_fields(s) for s in done.sections], Decompounder(word_parts(done, None)["parts"])
 
 
 def assert_same_files(ours: dict[str, bytes], whoosh: dict[str, bytes]) -> None:

@@ -8,7 +8,7 @@ from whoosh import index as whoosh_index
 
 from indexer.analysis import Decompounder
 from indexer.ingest import build
-from indexer.ingest.build import make_lexicon, write_generation, write_lexicon
+from indexer.ingest.build import complete_lexicon, word_parts, write_generation, write_lexicon
 from indexer.ingest.bulk_writer import BulkSegmentWriter
 from indexer.ingest.learn import word_totals
 from indexer.ingest.pipeline import ingest_files
@@ -25,7 +25,7 @@ QUERIES = ["mensenhandel", "woonoverlast jongeren", "RIEC", "samenwerking politi
 def generations(tmp_path_factory):
     """The seed sections written by one process, and by three."""
     done = ingest_files(CORPUS)
-    lexicon = make_lexicon(done, {"stemming": True, "compounds": True}, None)
+    lexicon = complete_lexicon(done, {"stemming": True, "compounds": True}, word_parts(done, None))
     decompounder = Decompounder(lexicon["parts"])
     root = tmp_path_factory.mktemp("parallel")
     for name, writers in (("w1", 1), ("w3", 3)):
@@ -36,8 +36,7 @@ def generations(tmp_path_factory):
 
 def test_a_writer_that_finishes_leaves_the_files_of_another_one_in_place(tmp_path):
     done = ingest_files(CORPUS)
-    lexicon = make_lexicon(done, {"stemming": True, "compounds": True}, None)
-    decompounder = Decompounder(lexicon["parts"])
+    decompounder = Decompounder(word_parts(done, None)["parts"])
     whoosh_index.create_in(str(tmp_path), build_schema(decompounder))
     ix = whoosh_index.open_dir(str(tmp_path))
     first, second = BulkSegmentWriter(ix), BulkSegmentWriter(ix)

@@ -12,7 +12,6 @@ import shutil
 import time
 from collections import Counter
 from contextlib import contextmanager
-from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -24,7 +23,7 @@ from ..schema import COMPLETE_MARKER, LEXICON_FILE, bind_lexicon, build_schema, 
 from .bulk_writer import BulkSegmentWriter
 from .cache import CACHE_FILE, IngestCache, fingerprint, ingester_version, load_cache, paused_gc, save_cache
 from .corpus import Limits
-from .learn import acronyms, section_words
+from .learn import acronyms
 from .generations import build_lock, check_shrink, live_generation, mark_complete, remove_partial, swap_generation
 from .pipeline import Ingestion, Progress, ingest_files
 from .processes import call_inherited, forked_pool, worked_out_beside
@@ -33,11 +32,6 @@ from .records import IngestReport, SectionRecord
 WORD_LIST_SIZE = 40_000
 MAX_DELETED_SHARE = 0.1  # an incremental generation with more deleted sections is merged into one segment
 MAX_SHRINK = 0.25        # a build that would drop more of the live documents is refused
-
-
-def vocabulary_for(sections: list[SectionRecord]) -> Counter:
-    """Surface word frequencies of the corpus (folded): the vocabulary for suggestions."""
-    return Counter(chain.from_iterable(map(section_words, sections)))
 
 
 def part_vocabulary(words: Counter) -> dict[str, int]:
@@ -193,11 +187,6 @@ def dutch_word_list(live: Path | None) -> Iterator[WordListWriter]:
     made_here = dutch_word_keys.cache_info().currsize > 0
     with worked_out_beside(dutch_word_keys, in_child=not made_here, idle=True) as keys:
         yield lambda target: write_dutch_words(target, keys.result())
-
-
-def make_lexicon(done: Ingestion, analysis: dict, old_parts: dict[str, int] | None) -> dict:
-    """What searchers learn from the corpus: vocabulary, compound parts, acronyms, titles, documents."""
-    return complete_lexicon(done, analysis, word_parts(done, old_parts))
 
 
 def word_parts(done: Ingestion, old_parts: dict[str, int] | None) -> dict:

@@ -73,13 +73,13 @@ def has_text(node: Heading) -> bool:
 
 def is_structured(text: str, nodes: list[Heading] | None = None) -> bool:
     """Does the text carry an outline of its own (at least two headings)? ``nodes``: its outline, if known."""
-    return sum(1 for node in (nodes or outline(text))[1:]) >= 2
+    return len((outline(text) if nodes is None else nodes)[1:]) >= 2
 
 
 def segment_structured(title: str, text: str, nodes: list[Heading] | None = None) -> list[Topic]:
     """Topics of a structured document: one per heading with text, breadcrumbs from the outline
     (``nodes``: the text's outline, if the caller has it already)."""
-    nodes = nodes or outline(text)
+    nodes = outline(text) if nodes is None else nodes
     if len(text) <= SHORT_DOCUMENT:
         body = [line for node in nodes
                 for line in ([node.title] if node.level and not names_document(node.title, title) else []) + node.lines]
