@@ -274,3 +274,19 @@ def test_a_full_build_copies_the_word_list_of_a_live_generation_the_same_code_ma
     monkeypatch.setattr(build_module, "ingester_version", lambda: "andere code")
     build_index(corpus, index)                         # other code: its own list
     assert np.array_equal(np.load(index.resolve() / DUTCH_WORDS_FILE), dutch_word_keys())
+
+
+def test_a_change_to_any_field_of_a_section_changes_its_document_s_fingerprint():
+    from dataclasses import fields, replace
+
+    from indexer.ingest.cache import fingerprint
+    from indexer.ingest.records import SectionRecord
+
+    section = SectionRecord(id="a", doc_id="d", doc_title="D", title="T", anchor="t", text="tekst", position=0)
+    other = {str: "anders", int: 7, list: ["x"], tuple: ("x",)}
+    seen = {fingerprint([section])}
+    for f in fields(SectionRecord):
+        value = getattr(section, f.name)
+        changed = replace(section, **{f.name: other[type(value)] if value is not None else 2021})
+        seen.add(fingerprint([changed]))
+    assert len(seen) == len(fields(SectionRecord)) + 1

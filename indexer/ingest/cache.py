@@ -19,6 +19,7 @@ import pickle
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from functools import cache
+from operator import attrgetter
 from pathlib import Path
 
 from .dedupe import CopyVerdicts
@@ -119,8 +120,13 @@ class IngestCache:
 
 
 def fingerprint(sections: list[SectionRecord]) -> str:
-    """A digest of everything a document's sections put into the index (a dataclass repr names every field)."""
-    return hashlib.sha1(repr(sections).encode("utf-8")).hexdigest()
+    """A digest of everything a document's sections put into the index: every field's value, in field
+    order (the repr of plain tuples is made in C, a dataclass's repr in Python; the field names
+    themselves are part of the code that ``ingester_version`` hashes)."""
+    return hashlib.sha1(repr(list(map(SECTION_VALUES, sections))).encode("utf-8")).hexdigest()
+
+
+SECTION_VALUES = attrgetter(*(f.name for f in fields(SectionRecord)))
 
 
 def load_cache(generation: Path | None) -> IngestCache | None:
