@@ -1,13 +1,20 @@
 """The fast paths keep the answers: trigram typo candidates find what a vocabulary scan finds,
-cached first pages are the pages a fresh search gives (and die with their generation), and a
-generation keeps no section text in memory."""
+cached first pages are the pages a fresh search gives (and die with their generation), a
+generation keeps no section text in memory, and a search by date matches what a ranked one does."""
 from __future__ import annotations
 
 import random
 
+import numpy as np
+import pytest
+from whoosh.query import Phrase
+
 from indexer.ingest.build import build_index
 from indexer.search import SearchService
+from indexer.search.compile import SearchOptions
 from indexer.search.lexicon import Lexicon, edit_distance
+from indexer.search.parse import parse_query
+from indexer.search.service import Search
 
 from .test_build_safety import tiny_corpus
 
@@ -85,3 +92,24 @@ def test_the_vocabulary_answers_as_the_dict_of_word_counts_it_is_made_of(service
     for prefix in ("a", "aan", "ve", "mensen", "poli", "zzz"):
         ordered = sorted(w for w in counts if w.startswith(prefix))
         assert words.most_frequent_with_prefix(prefix, 5) == heapq.nlargest(5, ordered, key=counts.__getitem__)
+
+
+@pytest.mark.parametrize("q", ["woonoverlast jongeren", "samenwerking politie gemeente 2022", "RIEC ondermijning",
+                               '"huiselijk geweld" aanpak', "mensenhandel aanpak -arbeidsuitbuiting", "jeugd veiligheid scholen"])
+def test_a_search_by_date_skips_the_score_only_clauses_and_matches_the_same_sections(service, q):
+    options = SearchOptions()
+    search = Search(service.generation, options)
+    ranked, _, by_score = search.matches(parse_query(q), options)
+    unranked, _, by_date = search.matches(parse_query(q), options, ranked=False)
+    assert by_date.any() and np.array_equal(by_date, by_score)
+    assert Phrase not in {type(node) for node in walk(unranked.query)} or '"' in q    # only a phrase asked for
+    assert len(list(walk(unranked.query))) < len(list(walk(ranked.query)))
+    newest = service.search(q, sort="newest", per_page=20)
+    assert newest.total == int(by_date.sum()) and newest.hits
+
+
+def walk(query):
+    """Every node of a Whoosh query tree."""
+    yield query
+    for child in query.children():
+        yield from walk(child)

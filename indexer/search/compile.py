@@ -77,15 +77,18 @@ class QueryCompiler:
     """Turns a ParsedQuery into a CompiledQuery against one generation's lexicon.
 
     ``indexed(term)`` tells whether the index holds an analysed term: a word the index
-    knows is never treated as a typo.
+    knows is never treated as a typo. ``ranked=False``: only which sections match counts (a
+    search sorted by date), so a group is its clauses' OR, without the clauses that only add
+    to the score (all words together, the words as a phrase), which match no other sections.
     """
 
     def __init__(self, lexicon: Lexicon, indexed: Callable[[str], bool], options: SearchOptions,
-                 typing: bool = False):
+                 typing: bool = False, ranked: bool = True):
         self.lexicon = lexicon
         self.indexed = indexed
         self.options = options
         self.typing = typing          # the query is still being typed: its last word is a prefix
+        self.ranked = ranked
 
     def term(self, word: str) -> str:
         """The indexed form of a typed word (folded, stemmed when stemming is on)."""
@@ -145,6 +148,8 @@ class QueryCompiler:
             parts = [Or([And(parts), any_field(self.term(acronym))])]
         if len(parts) == 1:
             return parts[0]
+        if not self.ranked:
+            return Or(parts)
         combined: list[Query] = [Or(parts), And(parts, boost=2.0)]
         stems = [self.term(w) for w in plain_words]
         if len(stems) > 1:

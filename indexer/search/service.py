@@ -179,20 +179,21 @@ class Search:
     def run(self, request: SearchRequest) -> SearchResponse:
         parsed = parse_query(request.q)
         check_complexity(parsed.word_count, len(parsed.alternatives))
-        built, scores, matches = self.matches(parsed, self.options, request.filters, request.document)
+        by_newest = request.sort == "newest" or parsed.is_empty
+        built, scores, matches = self.matches(parsed, self.options, request.filters, request.document,
+                                              ranked=not by_newest)
         corrected_from, q_used = None, request.q
         if built.corrections:
-            _, _, literal = self.matches(parsed, replace(self.options, typos=False))
+            _, _, literal = self.matches(parsed, replace(self.options, typos=False), ranked=False)
             if not literal.any():          # nothing as typed: search the correction and say so
                 corrected_from, q_used = request.q, apply_corrections(request.q, built.corrections)
                 built, scores, matches = self.matches(parse_query(q_used), self.options, request.filters,
-                                                      request.document)
+                                                      request.document, ranked=not by_newest)
         generation = self.generation
         if request.document is not None:
             matches = matches & generation.document_mask(request.document)
         chosen = matches & filter_mask(generation.columns, request.filters, len(matches))
         start, end = (request.page - 1) * request.per_page, request.page * request.per_page
-        by_newest = request.sort == "newest" or parsed.is_empty
         if request.group == "document":
             page, more, total_grouped = self.grouped(scores, chosen, end, by_newest)
             page = page[start:]
@@ -233,15 +234,16 @@ class Search:
         return listed, more, total_grouped
 
     def matches(self, parsed: ParsedQuery, options: SearchOptions, filters: dict | None = None,
-                document: str | None = None) -> tuple[CompiledQuery, np.ndarray, np.ndarray]:
+                document: str | None = None, ranked: bool = True) -> tuple[CompiledQuery, np.ndarray, np.ndarray]:
         """The compiled query, every section's score, and which sections match (exclusions removed).
 
         ``filters`` and ``document`` only steer which sections phrase bonuses are worked out for
-        (those that can be shown)."""
+        (those that can be shown). ``ranked=False``: the scores will not be used (a search sorted
+        by date, a test for any match), so nothing that only adds to them is worked out."""
         live = self.generation.live
         if parsed.is_empty and not parsed.excluded:
             return CompiledQuery(Every()), np.zeros(len(live)), live.copy()
-        compiler = QueryCompiler(self.generation.lexicon, self.generation.indexed, options, self.typing)
+        compiler = QueryCompiler(self.generation.lexicon, self.generation.indexed, options, self.typing, ranked)
         built = compiler.compile(parsed)
         # the budget starts here: compiling is bounded by the word limit, and the first typo of a
         # generation builds its trigram index (once, over the whole vocabulary), which is no fault of the query
@@ -253,7 +255,7 @@ class Search:
         if document is not None:
             shown &= self.generation.document_mask(document)
         scores, matches = evaluation.score(built.query, within=shown)
-        if built.years:
+        if built.years and ranked:
             scores = scores * np.where(self.year_steering(built, evaluation), YEAR_BOOST, 1.0)
         return built, scores, matches & live
 
