@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-
 from indexer.analysis import (MIN_COMPOUND, MIN_PART, Decompounder, STOP_WORDS, TOKEN_PATTERN, is_stop_word,
                               snowball_stem, stem)
 from indexer.facets import FACETS
