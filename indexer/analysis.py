@@ -59,7 +59,8 @@ def stem(word: str) -> str:
     its plural meet (Snowball only knows the plural -en and, after a consonant, -s):
 
     * plurals in -s of words in -en/-el/-er/-em (wapens), -ie (organisaties), -eau (bureaus) and
-      -e after most consonants (gemeentes, meisjes) stem like their singular;
+      -e (gemeentes, meisjes, procedures, analyses) stem like their singular, except the endings
+      of singulars (proces, adres, prinses);
     * a word of one short syllable in n or r and s keeps its s, as its plural in -en does (mens, mensen);
     * a doubled consonant left at the end is single (rollen -> roll -> rol = rol);
     * a double vowel after i in a final syllable is single: sociaal = sociale, financieel = financiële;
@@ -86,8 +87,11 @@ def stem(word: str) -> str:
 
 
 # a plural -s that Snowball keeps (it drops -s only after a consonant, and -s after -en/-el/-er/-em
-# leaves it the wrong word); not after c, r or s, whose -es words are singulars (proces, congres)
-PLURAL_S = re.compile(r"(?:[^aeiou](?:en|el|er|em)|[^clv]ie|eau|[^aeioucrs]e)s$")
+# leaves it the wrong word). After -ce, -re and -se only where Dutch has no singular ending so:
+# -ures, -aires, -ieres (procedures, stagiaires) but not -eres, -ares (zangeres, lerares, adres);
+# -ances, -ices, -rces (ambulances, services) but not -oces, -eces (proces, reces); -ses but not
+# -nses, -rses, -asses, -isses (analyses, interesses; prinses)
+PLURAL_S = re.compile(r"(?:[^aeiou](?:en|el|er|em)|[^clv]ie|eau|[^aeioucrs]e|(?:u|ai|ie)re|[ainr]ce|(?:[^nrs]|es)se)s$")
 # one syllable with a short vowel (or eu) before n or r and s, and its -e form: mens, kans, grens,
 # beurs, Franse. The s is the word's own, as in its plural in -en; other words' -s is an inflection
 STEM_S = re.compile(r"[^aeiouy]{0,3}(?:[aeiou]|eu)[nr]se?")
