@@ -111,3 +111,30 @@ def test_a_real_server_refuses_the_issues_request_quickly(server_factory, index_
             urllib.request.urlopen(server.url + path + MANY_YEARS, timeout=10)
         assert refused.value.code == 400 and time.perf_counter() - started < 2.0, path
         assert "hoogstens" in refused.value.read().decode("utf-8")
+
+
+# pieces of hostile queries and parameter values, combined at random (with a fixed seed) below
+QUERY_PIECES = ["mensenhandel", "RIEC", '"', "-", "(", ")", "*", "?", "OR", "NOT", "'s", "2022", "99999999999",
+                "zorg-", "-zorg", "é", "\u0301", "\u200b", "\u202e", "🙂", "\x00", "\x7f", "<script>", "a" * 300,
+                "ﬁ", "١٢٣", "\u3000", "\n", "’", "…", "wat is", "title:", "\\", "+", "^2", "~", "NaN", "%"]
+PARAMETER_VALUES = {
+    "sort": ["relevance", "newest", "", "x"], "page": ["1", "2", "0", "-1", "999999", "", "abc"],
+    "per_page": ["10", "0", "51", "", "x"], "theme": ["Zorg en veiligheid", "", "x" * 500, "\x00"],
+    "year": ["2022", "0", "abc", "2022,2023", ""], "type": ["jaarverslag", "x"], "organisation": ["Politie", "?"],
+    "group": ["document", "x"], "typing": ["1", "x"], "document": ["x", "../../etc"], "compact": ["1", "x"],
+}
+
+
+def test_random_combinations_of_hostile_parameters_never_give_a_server_error(client):
+    import random
+
+    chance = random.Random(10)
+    for _ in range(300):
+        params = {"q": "".join(chance.choice(QUERY_PIECES) + chance.choice(["", " "]) for _ in range(chance.randint(0, 8)))}
+        for name in chance.sample(sorted(PARAMETER_VALUES), chance.randint(0, 4)):
+            params[name] = chance.choice(PARAMETER_VALUES[name])
+        path = chance.choice(["/api/search", "/", "/api/suggest", "/feed.atom", "/embed"])
+        response = client.get(path, query_string=params)
+        assert response.status_code in (200, 400), (path, params)
+        if path.startswith("/api/"):
+            assert response.is_json, (path, params)
