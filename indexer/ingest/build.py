@@ -162,13 +162,13 @@ def link_segments(live: Path, target: Path) -> None:
                 shutil.copy2(path, target / path.name)
 
 
+WordListWriter = Callable[[Path], None]        # writes a generation's Dutch word list into its folder
+
+
 def write_lexicon(target: Path, lexicon: dict, write_word_list: WordListWriter = write_dutch_words) -> None:
     """What the search side reads beside the segments: lexicon.json and the Dutch word list."""
     (target / LEXICON_FILE).write_text(json.dumps(lexicon, ensure_ascii=False), encoding="utf-8")
     write_word_list(target)
-
-
-WordListWriter = Callable[[Path], None]
 
 
 @contextmanager
