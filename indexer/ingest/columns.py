@@ -4,12 +4,9 @@ PDF extractor read across both columns ('2021 2022' over the page, each line hol
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
-from .records import PAGE_BREAK
+from .records import PAGE_BREAK, RepairLog
 
-if TYPE_CHECKING:
-    from .normalise import RepairLog
 
 LEADING_GLYPH = re.compile(r"^[\\|]\s*(?=\S)")
 COLUMN_YEARS_LINE = re.compile(r"^(?:19|20)\d\d\s+(?:19|20)\d\d$")

@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
 from functools import partial
 
 from .columns import LEADING_GLYPH, split_interleaved_columns
-from .records import PAGE_BREAK, ExtractedDocument, NormalisedDocument
+from .records import PAGE_BREAK, ExtractedDocument, NormalisedDocument, RepairLog
 
 
 _CHAR_REPAIRS = {
@@ -41,22 +40,6 @@ ALNUM_RUN = re.compile(r"[^\W_]+")
 LEADING_DEBRIS = re.compile(r"^\s*(?:(?:[^\w\s]+\w?|\w[^\w\s]+|[^\w\s])\s+){3,}(?=\w)")
 HYPHEN_CONJUNCTIONS = {"en", "of", "tot", "noch", "als", "dan", "maar"}
 STRUCTURAL = re.compile(r"^(?:(?:19|20)\d\d|meerjarendoel|terugblik \d{4}|actieagenda \d{4})$", re.IGNORECASE)
-
-
-@dataclass
-class RepairLog:
-    """Counts of each kind of repair made to one document."""
-
-    counts: Counter = field(default_factory=Counter)
-    links: list[str] = field(default_factory=list)
-    link_texts: dict[str, str] = field(default_factory=dict)     # url -> the words that linked to it
-
-    def add(self, kind: str, n: int = 1) -> None:
-        self.counts[kind] += n
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
 
 
 def repair_characters(text: str, log: RepairLog) -> str:

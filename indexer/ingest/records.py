@@ -1,6 +1,7 @@
 """Plain records passed between the ingestion stages."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 PAGE_BREAK = "\f"          # a line of its own between the pages of a normalised text
@@ -87,3 +88,19 @@ class IngestReport:
     added: list[str] = field(default_factory=list)      # document ids, compared with the previous generation
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RepairLog:
+    """Counts of each kind of repair made to one document."""
+
+    counts: Counter = field(default_factory=Counter)
+    links: list[str] = field(default_factory=list)
+    link_texts: dict[str, str] = field(default_factory=dict)     # url -> the words that linked to it
+
+    def add(self, kind: str, n: int = 1) -> None:
+        self.counts[kind] += n
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
