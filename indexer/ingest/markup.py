@@ -8,6 +8,7 @@ headings made ordinary `## Heading`, YAML front matter read for the title.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from .records import Extraction
 
@@ -15,7 +16,13 @@ BLOCKS = {"p", "div", "section", "article", "main", "li", "dt", "dd", "td", "th"
           "h1", "h2", "h3", "h4", "h5", "h6", "address", "caption", "summary", "tr"}
 DROPPED = ["script", "style", "nav", "header", "footer", "noscript", "form", "aside", "template", "svg", "iframe",
            "button", "select", "dialog"]
-BOILERPLATE = re.compile(r"cookie|consent|banner|breadcrumb|kruimel|skip-?link|share|social|menu|navbar|sidebar", re.I)
+# words of a class or id that name page furniture ('cookie-banner', 'mainMenu', 'skip-link'), matched
+# as whole words so that 'shared-block' or 'socialdomein' is not furniture
+BOILERPLATE_WORDS = frozenset({"cookie", "cookies", "cookiebar", "consent", "banner", "breadcrumb", "breadcrumbs",
+                               "kruimel", "kruimelpad", "skip", "skiplink", "skiplinks", "share", "sharing", "social",
+                               "menu", "navbar", "sidebar"})
+NAME_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+FURNITURE_SHARE = 0.5     # an element holding more of the page's text than this is its content, whatever its class
 TITLE_SEPARATORS = re.compile(r"\s+[|–—·-]\s+|\s+::\s+")
 ATX = re.compile(r"^(#{1,6})[ \t]*(\S.*?)[ \t#]*$")
 SETEXT = re.compile(r"^(=+|-+)\s*$")
@@ -39,38 +46,80 @@ def read_html_page(html: str) -> Extraction:
     title, year, publisher = html_title(soup), published_year(soup), meta_content(soup, PUBLISHER_META)
     for tag in soup(DROPPED):
         tag.decompose()
-    for tag in soup.find_all(attrs={"class": BOILERPLATE}) + soup.find_all(attrs={"id": BOILERPLATE}):
-        if tag.name not in ("body", "main", "article", "html") and not tag.decomposed:
-            tag.decompose()
+    drop_furniture(soup)
     root = soup.find("main") or soup.find("article") or soup.body or soup
     for link in root.find_all("a", href=True):
-        label = link.get_text(" ", strip=True)
-        link.replace_with(f"[{label}]({link['href']})" if label else "")
+        link.replace_with(markdown_link(link.get_text(" ", strip=True), link["href"]))
     blocks: list[str] = []
     collect_blocks(root, blocks)
     return Extraction("\n\n".join(blocks), title, year, publisher[:80])
 
 
-def collect_blocks(element, blocks: list[str]) -> None:
-    """Blocks of text in document order; inline text directly inside a block belongs to it."""
-    inline: list[str] = []
+def markdown_link(label: str, href: str) -> str:
+    """A link as ``[label](href)`` that normalisation reads back whole: brackets in the label and
+    spaces or parentheses in the address escaped; a link that is not to a web page, a mail
+    address or a relative path (javascript:, data:) is its label alone."""
+    href = href.strip()
+    scheme = LINK_SCHEME.match(href)
+    if not label or scheme and scheme.group(1).lower() not in ("http", "https", "mailto"):
+        return label
+    label = label.replace("[", "(").replace("]", ")")
+    return f"[{label}]({quote(href, safe=URL_SAFE)})"
 
-    def flush() -> None:
-        text = re.sub(r"\s+", " ", "".join(inline)).strip()
-        inline.clear()
-        if text:
-            blocks.append(block_prefix(element.name) + text)
 
-    for child in element.children:
-        name = getattr(child, "name", None)
-        if name in BLOCKS:
-            flush()
-            collect_blocks(child, blocks)
-        elif name is None:
-            inline.append(str(child))
+LINK_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+URL_SAFE = ":/?#@!$&'*+,;=%~[]"         # what stays as written: all but spaces, parentheses and non-ASCII
+
+
+def drop_furniture(soup) -> None:
+    """Remove the elements whose class or id names page furniture (cookie banners, menus, share
+    buttons), but never the page's body, main or article, nor an element holding most of its text
+    (a layout class such as 'has-sidebar' on the element that wraps the whole page)."""
+    page_text = len(soup.get_text())
+    for tag in soup.find_all(is_furniture):
+        if tag.decomposed or tag.name in ("body", "main", "article", "html"):
+            continue
+        if len(tag.get_text()) <= FURNITURE_SHARE * page_text:
+            tag.decompose()
+
+
+def is_furniture(tag) -> bool:
+    """Does a class or the id of this element name page furniture?"""
+    names = tag.get("class") or []
+    names = [names] if isinstance(names, str) else list(names)
+    names.append(tag.get("id") or "")
+    return any(word.lower() in BOILERPLATE_WORDS for name in names for word in NAME_WORDS.findall(name))
+
+
+def collect_blocks(root, blocks: list[str]) -> None:
+    """Blocks of text in document order; inline text directly inside a block belongs to it.
+
+    A loop over a stack of open blocks, not recursion: a page may nest blocks deeper than
+    Python's recursion limit (a thousand ``div``s) and must still be read."""
+    stack = [(root, iter(root.children), [])]       # (block, its children still to read, its inline text)
+    while stack:
+        element, children, inline = stack[-1]
+        for child in children:
+            name = getattr(child, "name", None)
+            if name in BLOCKS:
+                flush_block(element, inline, blocks)
+                stack.append((child, iter(child.children), []))
+                break
+            if name is None:
+                inline.append(str(child))
+            else:
+                inline.append(" " + child.get_text(" ") + " " if name in ("br", "td") else child.get_text())
         else:
-            inline.append(" " + child.get_text(" ") + " " if name in ("br", "td") else child.get_text())
-    flush()
+            flush_block(element, inline, blocks)
+            stack.pop()
+
+
+def flush_block(element, inline: list[str], blocks: list[str]) -> None:
+    """The inline text gathered so far in a block, as a block of its own (if any), and start anew."""
+    text = re.sub(r"\s+", " ", "".join(inline)).strip()
+    inline.clear()
+    if text:
+        blocks.append(block_prefix(element.name) + text)
 
 
 def block_prefix(tag: str | None) -> str:
@@ -80,19 +129,38 @@ def block_prefix(tag: str | None) -> str:
 
 
 def html_title(soup) -> str:
-    """og:title, else <title> without the site's name, else the first h1."""
+    """og:title, else the page's part of its <title> (see ``page_part``), else the first h1."""
     og = soup.find("meta", attrs={"property": "og:title"})
     if og and og.get("content", "").strip():
         return clean_title(og["content"])
-    site = soup.find("meta", attrs={"property": "og:site_name"})
-    site_name = site.get("content", "").strip() if site else ""
-    if soup.title and soup.title.get_text(strip=True):
-        parts = [p for p in TITLE_SEPARATORS.split(soup.title.get_text(" ", strip=True)) if p.strip()]
-        parts = [p for p in parts if p.strip().lower() != site_name.lower()] or parts
-        if parts:
-            return clean_title(max(parts[:2], key=len) if len(parts) > 1 and not site_name else parts[0])
     h1 = soup.find("h1")
-    return clean_title(h1.get_text(" ", strip=True)) if h1 else ""
+    heading = clean_title(h1.get_text(" ", strip=True)) if h1 else ""
+    if soup.title and soup.title.get_text(strip=True):
+        return page_part(clean_title(soup.title.get_text(" ", strip=True)), meta_content(soup, PUBLISHER_META), heading)
+    return heading
+
+
+def page_part(title: str, site_name: str, heading: str) -> str:
+    """A <title> without the site's name: 'Afval scheiden | Gemeente Rotterdam' is 'Afval scheiden'.
+
+    Of the parts between separators, the one the page's h1 repeats; else the first that is not
+    the declared site name or publisher, nor shaped like an organisation's name ('Gemeente
+    Utrecht - Parkeren'); else the first.
+    """
+    parts = [part.strip() for part in TITLE_SEPARATORS.split(title) if part.strip()]
+    if len(parts) <= 1:
+        return title
+    folded_heading = heading.casefold()
+    for part in parts:
+        if folded_heading and (part.casefold() in folded_heading or folded_heading in part.casefold()):
+            return part
+    site = site_name.strip().casefold()
+    return next((part for part in parts if part.casefold() != site and not ORGANISATION_NAME.fullmatch(part)), parts[0])
+
+
+# a title part that is only an organisation's name: the site's, not the page's
+ORGANISATION_NAME = re.compile(r"(?:gemeente|provincie|politie|veiligheidsregio|waterschap|ggd|rijksoverheid|"
+                               r"ministerie van)(?:\s+[\w'.-]+){0,4}", re.IGNORECASE)
 
 
 DATE_META = ("article:published_time", "datePublished", "date", "dc.date", "dcterms.created", "dcterms.issued",
