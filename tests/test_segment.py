@@ -148,3 +148,16 @@ def test_a_clickable_contents_menu_is_no_content():
     assert {"Burgernet", "Samen Kiezen", "Veiligheidsacademy"} <= headings
     assert not any(line in ("- Burgernet", "- Samen Kiezen", "- Veiligheidsacademy") for line in menu.text.split("\n"))
     assert [s.position for s in sections] == list(range(len(sections)))
+
+
+def test_a_run_of_tiny_topics_becomes_sections_of_a_few_each():
+    """One-line topics fold into the section before them, but only up to MIN_SECTION_CHARS of them:
+    a document of thousands of headings with a line each is not one section without bound."""
+    from indexer.ingest.segment.assemble import MAX_SECTION_CHARS, MIN_SECTION_CHARS
+
+    text = "# Kopjes\n\n" + "\n\n".join(f"## Kop nummer {i}\n\nEen korte regel over onderwerp {i}." for i in range(3000))
+    meta = DocumentMeta("kopjes", "kopjes.md", "Kopjes", "VAR", "overig", ())
+    sections = segment_report(NormalisedDocument(meta, text, [], 0))
+    assert len(sections) >= 3000 * 40 // (MIN_SECTION_CHARS + 80)       # each topic is about 40 characters
+    assert max(len(s.text) for s in sections) <= min(MAX_SECTION_CHARS, 3 * MIN_SECTION_CHARS)
+    assert "Kop nummer 2999" in " ".join(s.title + " " + s.text for s in sections)

@@ -35,18 +35,25 @@ def paragraph_text(blocks: list[str]) -> str:
 
 
 def sections_from_topics(doc: NormalisedDocument, topics: list[Topic]) -> list[SectionRecord]:
-    """One SectionRecord per (topic, part) with text; tiny ones fold into their neighbour."""
+    """One SectionRecord per (topic, part) with text; tiny ones fold into the section before them,
+    until it has taken MIN_SECTION_CHARS of them (a run of one-line articles or headings becomes
+    sections of a few each, never one section without bound)."""
     sections: list[SectionRecord] = []
     used_ids: Counter = Counter()
+    absorbed = 0                      # characters of tiny topics the last section took in
     for topic in topics:
         for part in topic.order:
             text = paragraph_text(topic.parts[part])
             if not text.strip():
                 continue
             title = topic.title or (topic.has_year_parts and top_theme(text)) or UNTITLED
-            if len(text) < MIN_SECTION_CHARS and sections and sections[-1].doc_id == doc.meta.doc_id:
-                sections[-1].text += "\n\n" + (title + "\n" if topic.title else "") + text
+            addition = "\n\n" + (title + "\n" if topic.title else "") + text
+            if len(text) < MIN_SECTION_CHARS and sections and absorbed < MIN_SECTION_CHARS \
+                    and len(sections[-1].text) + len(addition) <= MAX_SECTION_CHARS:
+                sections[-1].text += addition
+                absorbed += len(addition)
                 continue
+            absorbed = 0
             with_year = part[0] and part[1] and str(part[1]) not in title
             pieces = bounded(text)
             for number, piece in enumerate(pieces, 1):
