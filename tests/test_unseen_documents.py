@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from indexer.ingest.build import build_index
-from indexer.ingest.corpus import document_id
+from indexer.ingest.corpus import Limits, document_id
 from indexer.ingest.markup import tidy_markdown
 from indexer.search import SearchService
 
@@ -274,4 +274,33 @@ def test_links_out_of_the_corpus_are_refused_and_their_text_not_searchable(tmp_p
     assert api_search(svc, "paarsezeekoe")["total"] == 0
     assert api_search(svc, "kluiswachtwoord")["total"] == 0
     assert first_hit_path(svc, "vergaderde over parkeren") == "gewoon.txt"
+    svc.close()
+
+
+def test_a_word_file_that_unpacks_past_the_size_limit_is_skipped_before_it_is_parsed(tmp_path):
+    """A zip bomb: a .docx of a few kilobytes whose document part unpacks to megabytes of empty
+    paragraphs. The limit on a file's size holds for its unpacked parts too."""
+    import docx
+    import zipfile
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    word = docx.Document()
+    word.add_heading("Handreiking kamerverhuur", 1)
+    word.add_paragraph(f"Kamerverhuur vraagt om toezicht. {filler('kamerverhuur')}")
+    word.save(corpus / "gewoon.docx")
+    with zipfile.ZipFile(corpus / "gewoon.docx") as original, \
+            zipfile.ZipFile(corpus / "bom.docx", "w", zipfile.ZIP_DEFLATED) as bomb:
+        for item in original.infolist():
+            data = original.read(item)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"</w:body>", b"<w:p/>" * 400_000 + b"</w:body>")
+            bomb.writestr(item, data, zipfile.ZIP_DEFLATED)
+    assert (corpus / "bom.docx").stat().st_size < 100_000
+    report = build_index(corpus, tmp_path / "ix", limits=Limits(max_bytes=1024 * 1024))
+    assert report.documents == 1
+    unpacked = sum(item.file_size for item in zipfile.ZipFile(corpus / "bom.docx").infolist()) / (1024 * 1024)
+    assert report.skipped == [("bom.docx", f"uitgepakt te groot ({unpacked:.3g} MB; maximaal 1 MB)")]
+    svc = SearchService(tmp_path / "ix")
+    assert first_hit_path(svc, "kamerverhuur vraagt om toezicht") == "gewoon.docx"
     svc.close()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import signal
 import threading
+import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -101,11 +102,28 @@ def extract(file: CorpusFile, limits: Limits) -> Extraction:
     """Read one corpus file within the limits; raises ExtractionError with a reason for people."""
     if file.size > limits.max_bytes:
         raise ExtractionError(f"te groot ({megabytes(file.size)} MB; maximaal {megabytes(limits.max_bytes)} MB)")
+    unpacked = unpacked_size(file.path) if file.path.suffix.lower() in PACKED else 0
+    if unpacked > limits.max_bytes:       # a zip bomb: a small file whose parts fill the memory when read
+        raise ExtractionError(f"uitgepakt te groot ({megabytes(unpacked)} MB; maximaal "
+                              f"{megabytes(limits.max_bytes)} MB)")
     with time_limit(limits.max_seconds):
         extraction = READERS[file.path.suffix.lower()](file.path)
     if len(extraction.text.strip()) < MIN_TEXT_CHARS:
         raise ExtractionError("geen tekst gevonden")
     return extraction
+
+
+PACKED = {".docx"}         # formats that are zip archives: their parts are read unpacked
+
+
+def unpacked_size(path: Path) -> int:
+    """The bytes a zip archive's parts take unpacked, as its directory declares them (a reader
+    stops at the declared size); 0 for a file that is no zip (its reader says why)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return 0
 
 
 def megabytes(size: int) -> str:
