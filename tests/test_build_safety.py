@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from indexer.ingest.build import build_index
+from indexer.ingest.corpus import document_id
 from indexer.ingest.generations import BuildRefused, build_lock
 from indexer.schema import COMPLETE_MARKER, generations, is_complete
 from indexer.search import SearchService
@@ -263,3 +264,18 @@ def test_the_summary_counts_indexed_files_of_all_files(tmp_path):
     assert lines[-1] == "3 van 4 bestanden geïndexeerd"
     assert "documents: 3" in lines and "skipped:   1" in lines
     assert any(line.startswith("  cijfers.tsv: ") and "niet ondersteund" in line for line in lines)
+
+
+def test_a_manifest_id_another_file_already_has_stops_the_build_with_a_message(live, tmp_path):
+    before = live_state(live)
+    corpus = tiny_corpus(tmp_path / "c", 4)
+    first, second = sorted(path.name for path in corpus.iterdir())[:2]
+    taken = document_id(second)
+    (corpus / "manifest.toml").write_text(f'[[document]]\nfile = "{first}"\nid = "{taken}"\n', encoding="utf-8")
+    result = index_cli(corpus, live)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    message = result.stderr.strip()
+    assert message.startswith("error: ") and "manifest.toml" in message
+    assert first in message and second in message and f"'{taken}'" in message and "Expected" in message
+    assert live_state(live) == before

@@ -17,12 +17,12 @@ from typing import Callable
 
 from .cache import CachedFile, IngestCache, paused_gc, source_key
 from .classify import classify_section, document_theme
-from .corpus import CorpusFile, Limits, scan_corpus
+from .corpus import MANIFEST_FILE, CorpusFile, Limits, scan_corpus
 from .crawl import crawled_urls
 from .dedupe import CopyVerdicts, fold_duplicates
 from .extract import ExtractionError, TimeLimit, extract
 from .learn import Lessons, learn, vocabulary, word_totals
-from .manifest import load_manifest
+from .manifest import ManifestError, load_manifest
 from .metadata import document_meta
 from .normalise import normalise_document
 from .processes import call_inherited, forked_pool, worked_out_beside
@@ -35,7 +35,7 @@ from ..themes import theme_words
 Progress = Callable[[int, int, str], None]      # (files done, files in all, the file just done)
 
 
-class DuplicateDocumentId(RuntimeError):
+class DuplicateDocumentId(ManifestError):
     """Two files were given one id (by the manifest): the build cannot tell them apart."""
 
 
@@ -97,7 +97,9 @@ def ingest_files(corpus_dir: Path, limits: Limits = Limits(), previous: IngestCa
             continue
         doc = result.document
         if doc.meta.doc_id in owners:
-            raise DuplicateDocumentId(f"{file.name} and {owners[doc.meta.doc_id]} share the id '{doc.meta.doc_id}'")
+            raise DuplicateDocumentId(f"{corpus_dir / MANIFEST_FILE}: {file.name} and {owners[doc.meta.doc_id]} "
+                                      f"share the id '{doc.meta.doc_id}'. Expected: an id no other file has, "
+                                      f"given or made from its path")
         owners[doc.meta.doc_id] = file.name
         docs.append(doc)
         lessons.append(result.lessons)
