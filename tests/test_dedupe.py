@@ -149,3 +149,33 @@ def test_many_texts_are_hashed_on_two_cores_as_on_one(monkeypatch):
     assert all((a == b).all() and len(a) == len(b) for a, b in zip(both, map(shingle_hashes, texts)))
     few = shingles.hash_texts(texts[:5])
     assert len(forks) == 1 and len(few) == 5                  # few texts: hashed here, no fork
+
+
+def test_a_copy_with_a_paragraph_of_its_own_keeps_it_searchable_and_a_plain_copy_folds(tmp_path):
+    """Copies fold section by section; a section holding a passage the kept copy lacks (a paragraph
+    added to a later edition) stays, so its words are still found. A copy without one folds."""
+    from indexer.ingest.build import build_index
+    from indexer.search import SearchService
+    from .support import api_search
+
+    body = ("Buurtbemiddeling helpt buren die ruzie hebben over geluid, parkeren of de tuin. Een getrainde "
+            "vrijwilliger praat met beide partijen en zoekt samen met hen naar een oplossing die werkt. "
+            "Gemeenten, woningcorporaties en politie verwijzen buren door wanneer een conflict dreigt te "
+            "escaleren. In de meeste gevallen lukt het om afspraken te maken die beide buren nakomen. ") * 3
+    added = ("In Zwartewaterland begon wethouder Pietersma een proef met bemiddelaars die ook 's avonds "
+             "langskomen, omdat veel ruzies pas na het avondeten oplopen en overdag niemand thuis is.")
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "handreiking.txt").write_text(f"Handreiking buurtbemiddeling\n\n{body}\n", encoding="utf-8")
+    revised = "\u2022 " + body         # an OCR bullet, which normalisation repairs: the less clean copy
+    (corpus / "handreiking-herzien.txt").write_text(f"Handreiking buurtbemiddeling\n\n{revised}\n\n{added}\n",
+                                                    encoding="utf-8")
+    (corpus / "handreiking-kopie.txt").write_text(f"Handreiking buurtbemiddeling\n\n{body}\n", encoding="utf-8")
+    report = build_index(corpus, tmp_path / "ix")
+    assert report.documents == 3 and report.duplicates_folded == 1      # the plain copy, not the revision
+    assert report.sections_per_document.pop("handreiking-herzien-txt") == 1
+    assert list(report.sections_per_document.values()) == [1]          # one of the two identical copies
+    svc = SearchService(tmp_path / "ix")
+    assert api_search(svc, "Pietersma")["total"] == 1
+    assert api_search(svc, "Zwartewaterland")["total"] == 1
+    svc.close()

@@ -5,7 +5,8 @@ Two documents are copies of one report when most of the smaller one's word 5-gra
 so the check grows with the corpus, not with its square. Of such a pair the cleaner source (fewer repairs per
 character during normalisation) is kept; every section of the other one whose shingles
 are mostly found in the kept document is folded into the kept section it overlaps most,
-which remembers it in ``also_in``. Sections only one copy has (a cover letter) stay.
+which remembers it in ``also_in``. Sections only one copy has (a cover letter) stay, and so
+does a section that holds a passage of its own: a paragraph the kept copy lacks is not lost.
 
 For speed the shared samples of all pairs are counted at once with numpy, and the shingles
 of each document and section are hashed once per build into a sorted array of 64-bit
@@ -21,12 +22,16 @@ from typing import Iterator
 import numpy as np
 
 from .records import NormalisedDocument, SectionRecord
-from .shingles import distinct, hash_texts, shingle_hashes, shingle_sample
+from .shingles import SHINGLE, distinct, folded_words, hash_texts, shingle_hashes, shingle_sample, word_grams
 from ..text_utils import fold
 
 DOCUMENT_OVERLAP = 0.5
 SECTION_OVERLAP = 0.6
 WORD_OVERLAP = 0.9       # tables whose cells a PDF scrambled: same words, other order
+# a passage of its own: this many shingles in a row that the kept copy lacks (about 24 words),
+# holding at least NEW_WORDS words the kept copy never uses (OCR slips and scrambled tables do not)
+OWN_PASSAGE = 20
+NEW_WORDS = 3
 
 BAG_WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
 
@@ -257,6 +262,7 @@ class SectionOverlap:
     union: np.ndarray                  # the shingles of all its sections
     every: np.ndarray                  # the shingles of each section, all in one sorted array
     owners: np.ndarray                 # the section each of ``every`` belongs to
+    known_words: set[str] | None = None
 
     @classmethod
     def of(cls, sections: list[SectionRecord]) -> SectionOverlap:
@@ -275,6 +281,29 @@ class SectionOverlap:
         if bag and self.bags and max(containment(bag, b) for b in self.bags) >= WORD_OVERLAP:
             return max(range(len(self.bags)), key=lambda i: containment(bag, self.bags[i]))
         return None
+
+    def lacks_passage_of(self, text: str) -> bool:
+        """Does ``text`` (a section of a copy) hold a passage of its own that this document lacks:
+        OWN_PASSAGE shingles in a row that none of its sections has, with NEW_WORDS words it never uses?"""
+        words = folded_words(text)
+        count = len(words) - SHINGLE + 1
+        if count < OWN_PASSAGE:
+            return False
+        grams = np.fromiter(map(hash, word_grams(words)), np.int64, count)
+        if len(self.union):
+            lacking = self.union[np.minimum(np.searchsorted(self.union, grams), len(self.union) - 1)] != grams
+        else:
+            lacking = np.ones(count, bool)
+        edges = np.flatnonzero(np.diff(np.concatenate(([0], lacking.astype(np.int8), [0]))))
+        known = self.words()
+        return any(len(set(words[start:end + SHINGLE - 1]) - known) >= NEW_WORDS
+                   for start, end in zip(edges[::2].tolist(), edges[1::2].tolist()) if end - start >= OWN_PASSAGE)
+
+    def words(self) -> set[str]:
+        """The shingle words of all its sections, worked out when first needed."""
+        if self.known_words is None:
+            self.known_words = set(chain.from_iterable(folded_words(s.text) for s in self.records))
+        return self.known_words
 
     def shared_per_section(self, grams: np.ndarray) -> np.ndarray:
         """``shared(grams, g)`` for each section's ``g``, counted at once: the values of ``every`` equal to
@@ -305,7 +334,7 @@ def fold_duplicates(docs: list[NormalisedDocument], sections: list[SectionRecord
         kept, other = overlaps[kept_doc.meta.doc_id], overlaps[other_doc.meta.doc_id]
         for section, grams, bag in zip(other.records, other.grams, other.bags):
             best = kept.home(grams, bag)
-            if best is not None:
+            if best is not None and not kept.lacks_passage_of(section.text):
                 kept.records[best].also_in.append(section.id)
                 dropped_ids.add(section.id)
     kept = [s for s in sections if s.id not in dropped_ids]
