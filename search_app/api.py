@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 from flask import Blueprint, abort, current_app, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 
 from indexer.search import SearchError
 from indexer.search.params import MAX_QUERY_LENGTH, MAX_SUGGEST_LENGTH
@@ -126,12 +126,27 @@ def cors(response):
     return response
 
 
+def hides_a_staff_route(exc: HTTPException) -> bool:
+    """Is this a 405 on a staff route while there is no admin token? Then the route does not exist
+    (404), whatever the method: its Allow header would tell that it does."""
+    methods = getattr(exc, "valid_methods", None)
+    if not methods or current_app.config.get("ADMIN_TOKEN"):
+        return False
+    try:
+        endpoint, _ = current_app.url_map.bind("localhost").match(request.path, method=methods[0])
+    except HTTPException:
+        return False
+    return endpoint.split(".")[0] in ADMIN_BLUEPRINTS
+
+
 @bp.app_errorhandler(HTTPException)
 def http_error(exc: HTTPException):
     """Any HTTP error in Dutch: JSON on JSON paths, the error page elsewhere (Allow kept on 405).
 
     A bug arrives here as InternalServerError: the answer is a plain 500, never a traceback.
     """
+    if hides_a_staff_route(exc):
+        return http_error(NotFound())
     status = exc.code or 500
     message = exc.description if isinstance(exc, BadHost) else MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
     if wants_json():

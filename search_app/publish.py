@@ -77,11 +77,20 @@ def checked_urls(value, key: str) -> list[str]:
     if value and not hosts:
         raise PublishError("Er is geen website ingesteld om pagina's van op te halen (KENNISBANK_CRAWL_URLS).")
     for url in value:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or parts.hostname not in hosts:
+        if web_host(url) not in hosts:
             raise PublishError(f"'{url[:200]}' is geen http(s)-adres op de ingestelde website "
                                f"({', '.join(sorted(hosts))}).")
     return list(dict.fromkeys(value))
+
+
+def web_host(url: str) -> str | None:
+    """The host of an http(s) URL with a valid port; None for anything else ('http://[::1', ':99999')."""
+    try:
+        parts = urlsplit(url)
+        parts.port                       # raises on a port that is not a number from 0 to 65535
+    except ValueError:
+        return None
+    return parts.hostname if parts.scheme in ("http", "https") else None
 
 
 def active_jobs() -> int:

@@ -124,6 +124,12 @@ def test_the_hook_needs_the_token_and_checks_what_it_is_given(published, site):
     assert call(f"{server.url}/api/reindex", "POST", token="fout-" + TOKEN)[0] == 401
     status, body = call(f"{server.url}/api/reindex", "POST", body={"urls": ["http://example.invalid/x"]})
     assert status == 400 and "geen http(s)-adres op de ingestelde website" in body["error"]
+    own = site.url("/nieuws.html")
+    for broken in ("http://[::1", own.replace("://", "://[", 1), own.replace("/nieuws", ":99999/nieuws", 1),
+                   own.replace("/nieuws", ":abc/nieuws", 1)):
+        for key in ("urls", "remove"):
+            status, body = call(f"{server.url}/api/reindex", "POST", body={key: [broken]})
+            assert status == 400 and "geen http(s)-adres op de ingestelde website" in body["error"], (broken, body)
     status, body = call(f"{server.url}/api/reindex", "POST", body={"urls": "niet-een-lijst"})
     assert status == 400 and "lijst" in body["error"]
     status, body = call(f"{server.url}/api/reindex", "POST", body=b"{kapot")
@@ -138,6 +144,19 @@ def test_without_a_token_the_hook_does_not_exist(tmp_path, index_dir):
     with ServerProcess(index_dir, env={"KENNISBANK_ADMIN_TOKEN": ""}) as server:
         assert call(f"{server.url}/api/reindex", "POST")[0] == 404
         assert call(f"{server.url}/api/reindex/0123456789abcdef")[0] == 404
+        for method in ("GET", "PUT", "DELETE", "PATCH", "HEAD"):       # no 405 with Allow: POST
+            assert status_of(f"{server.url}/api/reindex", method) == 404, method
+            assert status_of(f"{server.url}/beheer/zoekgedrag", "POST" if method == "GET" else method) == 404, method
+        assert status_of(f"{server.url}/api/search?q=x", "POST") == 405             # public routes still say 405
+
+
+def status_of(url: str, method: str) -> int:
+    """The status of one request without a token or body (whatever its content type)."""
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, method=method), timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
 
 
 def test_a_full_publish_crawls_the_configured_site(published, site):
