@@ -13,6 +13,17 @@ _LINEBREAK_HYPHEN = re.compile(r"(\w)-\s*\n\s*(\w)")
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
+# characters that show nothing but split a word for a tokenizer: soft hyphen, zero-width space,
+# joiners and direction marks, word joiner, byte order mark (Unicode's format characters, Cf)
+INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
+
+
+def visible(text: str) -> str:
+    """Text as it reads: composed (NFC: 'e' and a combining diaeresis are one 'ë') and without
+    invisible characters, so a word pasted from a PDF or a Mac is the word typed elsewhere."""
+    return INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+
+
 def fold(text: str) -> str:
     """Lower-case and strip accents (NFKD, drop combining marks): geévalueerd == geëvalueerd."""
     return _fold_long(text) if LONG_TEXT <= len(text) <= LONGEST_REMEMBERED else _fold(text)

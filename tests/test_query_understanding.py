@@ -271,3 +271,33 @@ def test_a_section_naming_the_topic_with_the_year_is_steered_like_that_years_sec
         assert documents(service.search("gezamenlijk veiligheidsbeeld 2021")) == ["jaarplan", "jaarverslag"]
     finally:
         service.close()
+
+
+# ------------------------------------------------------------------ invisible characters and decomposed accents
+
+@pytest.mark.parametrize("typed, pasted", [
+    ("financiën", "financie\u0308n"),             # ë as e and a combining diaeresis (macOS, PDFs)
+    ("mensenhandel", "mensen\u00adhandel"),       # a soft hyphen
+    ("mensenhandel", "mensen\u200bhandel"),       # a zero-width space
+    ("mensenhandel", "mensen\u200dhandel"),       # a zero-width joiner
+    ("mensenhandel", "\ufeffmensenhandel\u2060"),  # a byte order mark and a word joiner
+])
+def test_a_pasted_word_finds_what_the_typed_word_finds(client, typed, pasted):
+    answers = [client.get("/api/search", query_string={"q": q, "per_page": 50}) for q in (typed, pasted)]
+    assert [a.status_code for a in answers] == [200, 200]
+    expected, got = (a.get_json() for a in answers)
+    assert expected["total"] > 0
+    assert [hit["id"] for hit in got["results"]] == [hit["id"] for hit in expected["results"]]
+
+
+def test_a_word_split_by_an_invisible_character_in_a_document_is_one_word(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "preventie.txt").write_text("Buurtpreventie\n\nBewoners lopen samen avondrondes. De buurt\u200bpreventie "
+                                          "groeit in elke wijk, en de wijk\u00adagent sluit soms aan bij een ronde.\n",
+                                          encoding="utf-8")
+    build_index(corpus, tmp_path / "index")
+    service = SearchService(tmp_path / "index")
+    for word in ("wijkagent", "buurtpreventie groeit"):
+        assert service.search(f'"{word}"').total == 1, word
+    service.close()

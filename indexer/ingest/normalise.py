@@ -8,12 +8,12 @@ with a form feed line.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from functools import partial
 
 from .columns import LEADING_GLYPH, split_interleaved_columns
 from .records import PAGE_BREAK, ExtractedDocument, NormalisedDocument, RepairLog
+from ..text_utils import visible
 
 
 _CHAR_REPAIRS = {
@@ -21,7 +21,7 @@ _CHAR_REPAIRS = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'", "\u00b4": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"',
     "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2002": " ", "\u2003": " ",
-    "\u2013": "-", "\u2014": "-", "\u2011": "-", "\u00ad": "",
+    "\u2013": "-", "\u2014": "-", "\u2011": "-",
 }
 DOUBLED_QUOTES = re.compile(r"'{2,}")
 PAGE_START = re.compile(r"^ (?=[^\s-])")
@@ -43,8 +43,8 @@ STRUCTURAL = re.compile(r"^(?:(?:19|20)\d\d|meerjarendoel|terugblik \d{4}|actiea
 
 
 def repair_characters(text: str, log: RepairLog) -> str:
-    """Ligatures, curly quotes, odd spaces and dashes to plain forms; NFC."""
-    text = unicodedata.normalize("NFC", text)
+    """Ligatures, curly quotes, odd spaces and dashes to plain forms; NFC, without invisible characters."""
+    text = visible(text)
     for bad, good in _CHAR_REPAIRS.items():
         text = text.replace(bad, good)      # one C scan per character: faster than str.translate's lookups
     if "''" in text:                        # seldom: the pattern would be tried at every character

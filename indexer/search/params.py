@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..facets import FACETS_BY_NAME, FACET_NAMES
-from ..text_utils import fold
+from ..text_utils import fold, visible
 
 MAX_QUERY_LENGTH = 500
 MAX_PER_PAGE = 50
@@ -69,8 +69,9 @@ def check_complexity(words: int, alternatives: int) -> None:
 
 
 def clean_text(value: str) -> str:
-    """Text typed or pasted by someone: control characters (NUL, tabs, newlines) become spaces, ends trimmed."""
-    return CONTROL_CHARACTERS.sub(" ", value).strip()
+    """Text typed or pasted by someone: control characters (NUL, tabs, newlines) become spaces,
+    invisible ones go and accents compose (``visible``), ends trimmed."""
+    return CONTROL_CHARACTERS.sub(" ", visible(value)).strip()
 
 
 def distinct_values(facet: str, values: list) -> list:
