@@ -42,6 +42,13 @@ def page_state(args) -> dict[str, list[str]]:
     return state
 
 
+def selected_as_listed(state: dict[str, list[str]], body: dict) -> dict[str, list[str]]:
+    """The search state with each filter value as the search read it ('mensenhandel' is the theme
+    'Mensenhandel', '２０２４' is 2024), so the page ticks its box and its links untick it."""
+    return {**state, **{spec.name: [str(item["value"]) for item in body["facets"][spec.name] if item["selected"]]
+                        for spec in FACETS}}
+
+
 def framed(url: str) -> str:
     """A search page URL as the same search in the iframe embed (the only page that may be framed)."""
     query = urlsplit(url).query
@@ -64,6 +71,7 @@ def render_search(template: str, compact: bool = False):
             body, start = start_page(link)
         else:
             body = search_dict(get_service().search(**params))
+            state = selected_as_listed(state, body)
         if params["q"] or params["filters"]:
             record("log_search", params["q"], params["filters"], body["total"], params["page"],
                    typing=params["typing"])

@@ -1,6 +1,8 @@
 """Server-rendered pages (work without JavaScript): search, facets, section, embed."""
 import re
 
+import pytest
+
 
 def page_html(client, path: str) -> str:
     """The HTML of a page that must load (a test on an error page proves nothing)."""
@@ -23,6 +25,28 @@ def test_results_facets_chips_and_shareable_urls(client):
     assert 'href="/?q=geldezels"' in html            # removing the chip keeps the query
     assert "Alle filters wissen" in html
     assert re.search(r'name="theme" value="Digitale veiligheid"\s+checked', html)
+
+
+def test_a_filter_value_written_otherwise_is_ticked_and_unticked_as_the_listed_one(client):
+    """'digitale VEILIGHEID' or a year in full-width digits filter as the listed value does: the page
+    ticks that value's box, its chip names it, and both untick it."""
+    listed = page_html(client, "/?q=geldezels&theme=Digitale+veiligheid")
+    for typed in ("digitale+VEILIGHEID", "Digitale%C2%A0veiligheid"):
+        html = page_html(client, f"/?q=geldezels&theme={typed}")
+        assert re.search(r'name="theme" value="Digitale veiligheid"\s+checked', html)
+        assert 'aria-label="Filter Thema: Digitale veiligheid verwijderen"' in html
+        assert 'href="/?q=geldezels"' in html
+        assert html.count("theme=") == listed.count("theme=")
+    year = client.get("/api/search?q=&year=2024").get_json()
+    assert year["total"] > 0
+    html = page_html(client, "/?year=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%94")
+    assert re.search(r'name="year" value="2024"\s+checked', html) and 'href="/"' in html
+
+
+@pytest.mark.parametrize("year", ["0000", "0999", "abcd", "20245"])
+def test_a_year_that_is_no_year_is_refused(client, year):
+    response = client.get(f"/api/search?year={year}")
+    assert response.status_code == 400 and "geen jaartal" in response.get_json()["error"]
 
 
 def test_zero_results_help(client):

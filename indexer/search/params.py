@@ -137,7 +137,7 @@ def typed_value(facet: str, value, facet_values: Callable[[str], list]):
     if spec is None:
         raise SearchError(f"Onbekend filter '{facet}'. Geldig: {', '.join(FACET_NAMES)}.")
     if spec.numeric:
-        if not re.fullmatch(r"\d{4}", str(value).strip()):
+        if not re.fullmatch(r"\d{4}", str(value).strip()) or int(value) < 1000:
             raise SearchError(f"Jaar '{value}' is geen jaartal (bijvoorbeeld 2024).")
         return int(value)
     valid = facet_values(facet)
