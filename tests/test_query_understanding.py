@@ -301,3 +301,12 @@ def test_a_word_split_by_an_invisible_character_in_a_document_is_one_word(tmp_pa
     for word in ("wijkagent", "buurtpreventie groeit"):
         assert service.search(f'"{word}"').total == 1, word
     service.close()
+
+
+@pytest.mark.parametrize("q", ["de", "wat is het", "de OF het"])
+def test_a_query_of_stop_words_only_lists_newest_first_as_the_empty_query_does(client, q):
+    pages = [client.get("/api/search", query_string={"q": text, "group": "none", "per_page": 50}) for text in ("", q)]
+    assert [page.status_code for page in pages] == [200, 200]
+    empty, stop_words = (page.get_json() for page in pages)
+    assert stop_words["total"] == empty["total"] > 50
+    assert [hit["id"] for hit in stop_words["results"]] == [hit["id"] for hit in empty["results"]]

@@ -189,6 +189,8 @@ class Search:
                 corrected_from, q_used = request.q, apply_corrections(request.q, built.corrections)
                 built, scores, matches = self.matches(parse_query(q_used), self.options, request.filters,
                                                       request.document, ranked=not by_newest)
+        # a query of stop words only ('de', 'wat is het') matches every section, as the empty one does
+        by_newest = by_newest or isinstance(built.query, Every)
         generation = self.generation
         if request.document is not None:
             matches = matches & generation.document_mask(request.document)
