@@ -12,7 +12,7 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, NotFound
 
 from indexer.search import SearchError
-from indexer.search.params import MAX_QUERY_LENGTH, MAX_SUGGEST_LENGTH
+from indexer.search.params import MAX_QUERY_LENGTH, MAX_SUGGEST_LENGTH, clean_text
 
 from .querylog import record
 from .requests_args import search_args, text_arg
@@ -72,7 +72,7 @@ def api_section(section_id: str):
     """One whole section: the result fields plus text and links."""
     section = get_service().section(section_id, text_arg(request.args, "q", MAX_QUERY_LENGTH))
     if section is None:
-        return error(f"Sectie '{section_id[:200]}' bestaat niet.", 404)
+        return error(f"Sectie '{clean_text(section_id[:200])}' bestaat niet.", 404)
     return jsonify(section_dict(section))
 
 

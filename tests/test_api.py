@@ -64,6 +64,8 @@ def test_section_endpoint(client):
         assert body[key] == some[key]
     missing = client.get("/api/sections/bestaat-niet")
     assert missing.status_code == 404 and "bestaat niet" in missing.get_json()["error"]
+    control = client.get("/api/sections/a%00b%1Bc")          # the message echoes no control characters
+    assert control.status_code == 404 and control.get_json()["error"] == "Sectie 'a b c' bestaat niet."
 
 
 def test_healthz(client):
