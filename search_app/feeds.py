@@ -119,4 +119,7 @@ def search_feed():
             add(entry, "category", term=hit.theme, label=hit.theme)
         add(entry, "summary", hit.snippet.text)
     body = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
-    return Response(body, 200, content_type=FEED_TYPE)
+    answer = Response(body, 200, content_type=FEED_TYPE)
+    if not current_app.config["PUBLIC_URL"]:
+        answer.vary.add("Host")          # its links name the Host asked for: a cache keeps one feed per host
+    return answer

@@ -80,6 +80,15 @@ def test_links_start_with_the_configured_public_address_whatever_host_a_request_
     links = [link.get("href") for link in ET.fromstring(response.data).iter(ATOM + "link")]
     assert len(links) > 2 and all(href.startswith("https://kennisbank.example.nl/") for href in links)
     assert b"aanvaller" not in response.data
+    assert "Host" not in response.vary
+
+
+def test_without_a_public_address_the_feed_says_it_varies_with_the_host(client):
+    """Its links then name the Host a request asked for: a shared cache must not hand one host's feed to another."""
+    response = client.get("/feed.atom?q=mensenhandel", headers={"Host": "kennisbank.voorbeeld.nl"})
+    assert response.status_code == 200 and "Host" in response.vary
+    links = [link.get("href") for link in ET.fromstring(response.data).iter(ATOM + "link")]
+    assert all(href.startswith("http://kennisbank.voorbeeld.nl/") for href in links)
 
 
 def test_entry_ids_are_stable_and_distinct(client):
