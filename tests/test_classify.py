@@ -3,7 +3,8 @@ import random
 
 import pytest
 
-from indexer.ingest.classify import classify_section, theme_for_heading, theme_for_section, theme_labels
+from indexer.ingest.classify import classify_section, theme_for_heading, theme_for_section, theme_labels, year_for_section
+from indexer.ingest.metadata import infer_years
 from indexer.ingest.records import DocumentMeta, SectionRecord
 from indexer.text_utils import fold
 from indexer.themes import load_themes, theme_counts
@@ -66,3 +67,30 @@ def test_theme_counts_count_what_each_themes_pattern_finds():
         text = fold("".join(pick.choice(words) + pick.choice([" ", " ", "-", "\n", ".", "(", ""])
                             for _ in range(pick.randint(0, 30))))
         assert theme_counts(text) == [len(theme.pattern.findall(text)) for theme in load_themes()], text
+
+
+@pytest.mark.parametrize("title, first_page, declared, file_name, years", [
+    ("Jaarverslag 2021", "In 2019 begon het.", 2023, "verslag-2018", [2021]),        # the title first
+    ("Nieuwsbericht", "In 2019 begon het.", 2023, "bericht-2018", [2023]),           # then what the format declares
+    ("Verslag", "Een verslag zonder jaar.", None, "jaarverslag-2019", [2019]),        # then the file's name
+    ("Verslag", "Een verslag zonder jaar.", None, "Verslag_2018_definitief", [2018]),
+    ("Verslag", "Een verslag zonder jaar.", None, "scan0020190312", []),              # digits inside a number are none
+    ("Brief", "Gemeente Haarlem\nPostbus 511\n2003 PB Haarlem\n\nIn 2021 startte de aanpak; 2021 was druk.",
+     None, "brief", [2021]),                                                           # a postcode is no year
+    ("Brief", "Den Haag, 12 maart 2022\n\nIn 2020 en 2021 liep het project.", None, "brief", [2022]),
+])
+def test_document_years_come_from_title_format_file_name_dates_then_bare_numbers(title, first_page, declared,
+                                                                                file_name, years):
+    assert infer_years(title, first_page, declared, file_name) == years
+
+
+def test_a_section_without_a_report_year_takes_the_recent_year_it_names_most_not_a_postcode():
+    meta = DocumentMeta("d", "d.txt", "Titel", "VAR", "overig", ())
+
+    def year(text: str):
+        return year_for_section(SectionRecord(id="d--s", doc_id="d", doc_title="Titel", title="S", anchor="s",
+                                              text=text, position=0), meta)
+
+    assert year("Het loket aan de Grote Markt, 2011 HL Haarlem, is sinds 2019 open; in 2019 kwamen 300 mensen.") == 2019
+    assert year("Kop nummer 1921. Een regel over onderwerp 1921.") is None       # outside the recent range
+    assert year("Geen jaartal hier.") is None

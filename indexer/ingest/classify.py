@@ -6,13 +6,13 @@ weighing far more. Year and type follow from the report part the section is in.
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 from functools import lru_cache
 
 from ..facets import TYPES
 from ..text_utils import fold
 from ..themes import FALLBACK_THEME, heading_key, load_themes, named_themes, theme_counts, theme_labels
+from .metadata import bare_years
 from .records import DocumentMeta, SectionRecord
 
 PART_TYPES = {"verslag": "jaarverslag", "plan": "jaarplan", "doel": "jaarplan",
@@ -60,8 +60,8 @@ def year_for_section(section: SectionRecord, meta: DocumentMeta) -> int | None:
         return section.part_year
     if meta.years:
         return meta.years[0]
-    years = re.findall(r"\b(?:19|20)\d\d\b", section.text)
-    return int(Counter(years).most_common(1)[0][0]) if years else None
+    years = bare_years(section.text)
+    return Counter(years).most_common(1)[0][0] if years else None
 
 
 def type_for_section(section: SectionRecord, meta: DocumentMeta) -> str:

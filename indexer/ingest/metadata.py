@@ -21,6 +21,8 @@ FIRST_PAGE = 3000
 MAX_TITLE = 160
 YEAR = r"(?:19\d\d|20[0-4]\d)"          # in a title or a written date
 BARE_YEAR = r"(?:19[89]\d|20[0-4]\d)"    # a bare number counts as a year only in a recent range
+# ... and not as the digits of a Dutch postcode ('2015 CN Haarlem')
+BARE_YEARS = re.compile(rf"\b({BARE_YEAR})\b(?!\s?[A-Z]{{2}}\b)")
 MONTHS = ("januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
           "jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec")
 DATE = re.compile(rf"\b\d{{1,2}}\s+(?:{MONTHS})\.?\s+({YEAR})\b|\b({YEAR})-\d\d-\d\d\b|\b\d{{1,2}}-\d{{1,2}}-({YEAR})\b",
@@ -52,7 +54,7 @@ def document_meta(file: CorpusFile, entry: dict | None, extraction: Extraction) 
         title=title,
         organisation=entry.get("organisation") or infer_organisation(first_page, extraction.publisher),
         kind=entry.get("kind") or infer_kind(title),
-        years=tuple(entry.get("years") or infer_years(title, first_page, extraction.year)),
+        years=tuple(entry.get("years") or infer_years(title, first_page, extraction.year, file.path.stem)),
         url=entry.get("url", ""),
     )
 
@@ -95,20 +97,27 @@ def file_title(path: Path) -> str:
     return words[:1].upper() + words[1:] if words else path.name
 
 
-def infer_years(title: str, first_page: str, declared: int | None = None) -> list[int]:
-    """Years in the title; else the year the format declares (a page's publication date); else the
-    years of dates on the first page; else the two years the first page names most."""
-    in_title = sorted({int(y) for y in re.findall(rf"\b{YEAR}\b", title)})
-    if in_title:
-        return in_title[:2]
-    if declared:
-        return [declared]
+def infer_years(title: str, first_page: str, declared: int | None = None, file_name: str = "") -> list[int]:
+    """Years in the title; else the year the format declares (a page's publication date); else
+    the years in the file's name ('jaarverslag-2019'); else the years of dates on the first page;
+    else the two years the first page names most."""
+    for named in (title, file_name):
+        years = sorted({int(y) for y in re.findall(rf"(?<![^\W_]){YEAR}(?![^\W_])", named)})
+        if years:
+            return years[:2]
+        if declared and named == title:
+            return [declared]
     dated = [int(next(g for g in m.groups() if g)) for m in DATE.finditer(first_page)]
     if dated:
         return [max(set(dated), key=dated.count)]
-    years = sorted({int(y) for y in re.findall(rf"\b{BARE_YEAR}\b", first_page)})
+    years = sorted(set(bare_years(first_page)))
     counts = {y: first_page.count(str(y)) for y in years}
     return sorted(sorted(counts, key=counts.get, reverse=True)[:2])
+
+
+def bare_years(text: str) -> list[int]:
+    """The numbers in a text that may be years (a recent range, no postcodes), in order."""
+    return [int(year) for year in BARE_YEARS.findall(text)]
 
 
 def infer_kind(title: str) -> str:
