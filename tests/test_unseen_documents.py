@@ -217,6 +217,10 @@ def test_utf16_and_cp1252_files_are_read_and_random_bytes_are_refused(tmp_path):
                                 f"positie van het zorgnetwerk. {filler('zorgnetwerken')}\n").encode("utf-16"))
     write(corpus, "oud.txt", ("Notulen van het café-overleg\n\nDe uitbater van het café vroeg € 1500 voor "
                               f"camerabewaking bij de ingang. {filler('cafés')}\n").encode("cp1252"))
+    write(corpus, "zonder-bom.txt", ("Handreiking voor de wijkagent\n\nDe wijkagent kent de straat en de bewoners. "
+                                     f"{filler('wijkagenten')}\n").encode("utf-16-le"))     # no byte order mark
+    write(corpus, "met-nul.txt", f"Notitie kamerverhuur\n\nKamerverhuur\x00 vraagt toezicht. {filler('kamers')}\n"
+          .encode("utf-8"))                                                  # a stray NUL from a broken export
     rng = random.Random(20250312)
     write(corpus, "ruis.txt", rng.randbytes(4096))
     write(corpus, "ruis-zonder-nul.txt", bytes(b for b in rng.randbytes(8192) if b)[:4096])
@@ -231,6 +235,8 @@ def test_utf16_and_cp1252_files_are_read_and_random_bytes_are_refused(tmp_path):
     hit = api_search(svc, "café")["results"][0]
     assert svc.lexicon.documents[hit["document"]["id"]]["path"] == "oud.txt"
     assert "vroeg € 1500 voor camerabewaking" in api_section(svc, hit["id"])["text"]
+    assert first_hit_path(svc, "de wijkagent kent de straat") == "zonder-bom.txt"
+    assert first_hit_path(svc, "kamerverhuur vraagt toezicht") == "met-nul.txt"
     svc.close()
 
 

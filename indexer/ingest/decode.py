@@ -9,6 +9,21 @@ BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codec
 FALLBACKS = ("utf-8", "cp1252")
 MIN_TEXT_SHARE = 0.85      # of non-space characters: letters, digits and ordinary punctuation
 SAMPLE = 64 * 1024
+STRAY_NULS = 0.001         # a text may hold a few NUL bytes and this share more; binary files hold many more
+
+
+def utf16_without_bom(sample: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' for UTF-16 text without a byte order mark (mostly Latin text: a
+    NUL in nearly every second byte, on one side), else None."""
+    pairs = len(sample) // 2
+    if pairs < 8:
+        return None
+    even, odd = sample[0:2 * pairs:2].count(0), sample[1:2 * pairs:2].count(0)
+    if odd >= 0.4 * pairs and even <= 0.02 * pairs:
+        return "utf-16-le"
+    if even >= 0.4 * pairs and odd <= 0.02 * pairs:
+        return "utf-16-be"
+    return None
 
 
 class NotText(ValueError):
@@ -23,8 +38,19 @@ def decode_text(raw: bytes) -> str:
                 return raw.decode(encoding)
             except UnicodeDecodeError:
                 raise NotText(f"ongeldige {encoding.upper()}-tekst") from None
-    if b"\x00" in raw[:SAMPLE]:
-        raise NotText("binair bestand, geen tekst")
+    nuls = raw[:SAMPLE].count(0)
+    if nuls:
+        encoding = utf16_without_bom(raw[:SAMPLE])
+        if encoding:
+            try:
+                text = raw.decode(encoding)
+            except UnicodeDecodeError:
+                raise NotText(f"ongeldige {encoding.upper()}-tekst") from None
+            if looks_like_text(text[:SAMPLE]):
+                return text
+        if nuls > 4 + STRAY_NULS * min(len(raw), SAMPLE):
+            raise NotText("binair bestand, geen tekst")
+        raw = raw.replace(b"\x00", b"")         # a few stray NULs (a broken export): the text around them counts
     for encoding in FALLBACKS:
         try:
             text = raw.decode(encoding)
