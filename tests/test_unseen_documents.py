@@ -270,12 +270,17 @@ def test_links_out_of_the_corpus_are_refused_and_their_text_not_searchable(tmp_p
     (corpus / "map").symlink_to(outside, target_is_directory=True)
     (corpus / "weg.txt").symlink_to(tmp_path / "bestaat-niet.txt")
     (corpus / "spiegel").symlink_to(corpus, target_is_directory=True)    # inside: its files are already there
+    (corpus / "kopie.txt").symlink_to(corpus / "gewoon.txt")             # inside: the file is read where it is
+    (corpus / "kring-a.txt").symlink_to(corpus / "kring-b.txt")
+    (corpus / "kring-b.txt").symlink_to(corpus / "kring-a.txt")
     report = build_index(corpus, tmp_path / "ix")
     skipped = dict(report.skipped)
     assert "buiten de corpusmap" in skipped["lijst.txt"]
     assert "buiten de corpusmap" in skipped["map"]                  # a linked folder is reported, not ignored
     assert "niet bestaat" in skipped["weg.txt"]
-    assert report.documents == 1 and report.files == 4
+    assert skipped["kopie.txt"] == "verwijzing naar gewoon.txt, dat al in de corpusmap staat"
+    assert "kringverwijzing" in skipped["kring-a.txt"] and "kringverwijzing" in skipped["kring-b.txt"]
+    assert report.documents == 1 and report.files == 7 and report.duplicates_folded == 0
     svc = SearchService(tmp_path / "ix")
     assert api_search(svc, "paarsezeekoe")["total"] == 0
     assert api_search(svc, "kluiswachtwoord")["total"] == 0

@@ -6,6 +6,7 @@ be shared by another path (it was shortened, or characters were folded away).
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import re
 from dataclasses import dataclass
@@ -58,10 +59,14 @@ def document_id(name: str) -> str:
     return f"{tail}-{digest}"
 
 
+LOOP = "kringverwijzing: een verwijzing die naar zichzelf leidt"
+
+
 def scan_corpus(corpus_dir: Path) -> tuple[list[CorpusFile], list[tuple[str, str]]]:
     """Every file under the corpus in a stable order, and the ones refused with a reason (Dutch).
 
-    Refused: unsupported formats, symlinks that lead outside the corpus, unreadable entries.
+    Refused: unsupported formats, symlinks that lead outside the corpus, to a file in it (read
+    where it is) or round in a loop, unreadable entries.
     The manifest and the crawl state are not documents.
     """
     root = corpus_dir.resolve()
@@ -74,11 +79,16 @@ def scan_corpus(corpus_dir: Path) -> tuple[list[CorpusFile], list[tuple[str, str
             continue                    # a linked folder inside the corpus: its files are scanned where they are
         try:
             real = path.resolve(strict=True)
-        except (OSError, RuntimeError):
-            refused.append((name, "verwijzing naar een bestand dat niet bestaat"))
+        except RuntimeError:              # Python before 3.13 says a loop so
+            refused.append((name, LOOP))
+            continue
+        except OSError as exc:
+            refused.append((name, LOOP if exc.errno == errno.ELOOP else "verwijzing naar een bestand dat niet bestaat"))
             continue
         if not real.is_relative_to(root):
             refused.append((name, "verwijzing naar een bestand buiten de corpusmap"))
+        elif path.is_symlink() and real.is_file():       # the file itself is read where it is: once
+            refused.append((name, f"verwijzing naar {real.relative_to(root).as_posix()}, dat al in de corpusmap staat"))
         elif not real.is_file():
             refused.append((name, "geen gewoon bestand"))
         elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
