@@ -132,7 +132,7 @@ def facet_parameter(spec: FacetSpec, facet_values: Callable[[str], list]) -> dic
     """A repeatable facet parameter: its values from the facet table (or the index), at most MAX_FACET_VALUES."""
     values = [] if spec.numeric else [str(v) for v in facet_values(spec.name)]
     if spec.numeric:
-        item = {"type": "string", "pattern": "^[0-9]{4}$", "description": "a year, e.g. 2024"}
+        item = {"type": "string", "pattern": "^[1-9][0-9]{3}$", "description": "a year from 1000, e.g. 2024"}
     elif values:
         item = {"type": "string", "enum": values, "maxLength": MAX_FACET_VALUE_LENGTH}
     else:
