@@ -315,3 +315,24 @@ def test_a_word_file_that_unpacks_past_the_size_limit_is_skipped_before_it_is_pa
     svc = SearchService(tmp_path / "ix")
     assert first_hit_path(svc, "kamerverhuur vraagt om toezicht") == "gewoon.docx"
     svc.close()
+
+
+def test_a_letterhead_names_the_organisation_and_is_never_the_title(tmp_path):
+    corpus = tmp_path / "c"
+    write(corpus, "brief-arnhem.txt", "GEMEENTE ARNHEM\nPostbus 9029\n6800 EL  Arnhem\n\nAanpak overlast in de "
+                                      f"binnenstad\n\nGeachte leden van de raad, de overlast neemt toe. {filler('overlast')}\n")
+    write(corpus, "brief-capelle.txt", "Gemeente Capelle aan den IJssel\n2900 AA Capelle aan den IJssel\n\nCameratoezicht "
+                                       f"op het stationsplein\n\nHet college besloot tot cameratoezicht. {filler('camera')}\n")
+    write(corpus, "notitie.txt", "Politie en gemeente werken samen\n\nDe wijkagent en de handhaver lopen samen. "
+                                 f"{filler('handhaving')}\n")
+    build_index(corpus, tmp_path / "ix")
+    svc = SearchService(tmp_path / "ix")
+    documents = {d["path"]: d["title"] for d in svc.lexicon.documents.values()}
+    assert documents == {"brief-arnhem.txt": "Aanpak overlast in de binnenstad",
+                         "brief-capelle.txt": "Cameratoezicht op het stationsplein",
+                         "notitie.txt": "Politie en gemeente werken samen"}
+    organisations = {hit["document"]["title"]: hit["organisation"] for hit in api_search(svc, "", per_page=50)["results"]}
+    assert organisations["Aanpak overlast in de binnenstad"] == "Gemeente Arnhem"
+    assert organisations["Cameratoezicht op het stationsplein"] == "Gemeente Capelle aan den IJssel"
+    assert organisations["Politie en gemeente werken samen"] == "VeiligheidsAlliantie regio Rotterdam"    # the default
+    svc.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from .metadata import is_organisation_name
 from .records import Extraction
 
 BLOCKS = {"p", "div", "section", "article", "main", "li", "dt", "dd", "td", "th", "pre", "blockquote", "figcaption",
@@ -155,12 +156,7 @@ def page_part(title: str, site_name: str, heading: str) -> str:
         if folded_heading and (part.casefold() in folded_heading or folded_heading in part.casefold()):
             return part
     site = site_name.strip().casefold()
-    return next((part for part in parts if part.casefold() != site and not ORGANISATION_NAME.fullmatch(part)), parts[0])
-
-
-# a title part that is only an organisation's name: the site's, not the page's
-ORGANISATION_NAME = re.compile(r"(?:gemeente|provincie|politie|veiligheidsregio|waterschap|ggd|rijksoverheid|"
-                               r"ministerie van)(?:\s+[\w'.-]+){0,4}", re.IGNORECASE)
+    return next((part for part in parts if part.casefold() != site and not is_organisation_name(part)), parts[0])
 
 
 DATE_META = ("article:published_time", "datePublished", "date", "dc.date", "dcterms.created", "dcterms.issued",

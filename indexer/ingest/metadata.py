@@ -25,6 +25,22 @@ BARE_YEAR = r"(?:19[89]\d|20[0-4]\d)"    # a bare number counts as a year only i
 BARE_YEARS = re.compile(rf"\b({BARE_YEAR})\b(?!\s?[A-Z]{{2}}\b)")
 MONTHS = ("januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
           "jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec")
+# a line or title part that is only an organisation's name (a letterhead, a site's name): a kind of
+# public body, then its name's capitalised words ('Gemeente Capelle aan den IJssel')
+ORGANISATION_NAME = re.compile(r"(?:Gemeente|Provincie|Politie|Veiligheidsregio|Waterschap|GGD|Ggd|Rijksoverheid|"
+                               r"Openbaar Ministerie|Ministerie van)"
+                               r"(?:\s+(?:(?:en|van|de|der|den|aan|op|in|'s)\s+)*[A-ZÀ-Ý][\w'.-]*){0,5}")
+
+
+# a letterhead's address: 'Postbus 9029', '6800 EL  Arnhem'
+ADDRESS_LINE = re.compile(r"(?:[Pp]ostbus \d+|\d{4} ?[A-Z]{2}\b)")
+
+
+def is_organisation_name(line: str) -> bool:
+    """Is this line only an organisation's name ('Gemeente Utrecht', 'GEMEENTE ARNHEM')?"""
+    return ORGANISATION_NAME.fullmatch(line.title() if line.isupper() else line) is not None
+
+
 DATE = re.compile(rf"\b\d{{1,2}}\s+(?:{MONTHS})\.?\s+({YEAR})\b|\b({YEAR})-\d\d-\d\d\b|\b\d{{1,2}}-\d{{1,2}}-({YEAR})\b",
                   re.IGNORECASE)
 DATELINE = re.compile(rf"^(?:\w+\s*[·|:–-]\s*)?(?:\w+dag\s+)?\d{{1,2}}\s+(?:{MONTHS})\.?\s+{YEAR}$", re.IGNORECASE)
@@ -71,9 +87,11 @@ def infer_title(extraction: Extraction, path: Path) -> str:
 
 
 def could_be_title(line: str) -> bool:
+    """Can this line of text be a document's title (not a dateline, list item, clause or letterhead)?"""
     return (4 <= len(line) <= MAX_TITLE and re.search(r"[A-Za-zÀ-ÿ]{3}", line) is not None
             and not line.startswith("<") and not DATELINE.match(line) and not line.startswith("- ")
-            and not is_clause(line))
+            and not is_clause(line) and not is_organisation_name(line)
+            and not ADDRESS_LINE.match(line))
 
 
 def is_clause(line: str) -> bool:
@@ -143,4 +161,18 @@ def infer_organisation(first_page: str, publisher: str = "") -> str:
     folded = fold(first_page)
     counts = {label: sum(folded.count(fold(p)) for p in phrases) for label, phrases in table}
     best = max(counts, key=counts.get)
-    return best if counts[best] else default
+    return best if counts[best] else letterhead(first_page) or default
+
+
+def letterhead(first_page: str) -> str:
+    """The organisation a document's first lines name on a line of their own ('GEMEENTE ARNHEM' is
+    'Gemeente Arnhem'), or ''."""
+    for line in first_page.splitlines()[:LETTERHEAD_LINES]:
+        line = re.sub(r"\s+", " ", line.strip().lstrip("#").strip())
+        if " " in line and is_organisation_name(line):
+            return " ".join(word if not word.isupper() or len(word) <= 3 else word.capitalize()
+                            for word in line.split()) if line.isupper() else line
+    return ""
+
+
+LETTERHEAD_LINES = 8
