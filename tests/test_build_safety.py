@@ -266,6 +266,19 @@ def test_the_summary_counts_indexed_files_of_all_files(tmp_path):
     assert any(line.startswith("  cijfers.tsv: ") and "niet ondersteund" in line for line in lines)
 
 
+def test_a_manifest_entry_for_a_file_the_corpus_lacks_is_reported(tmp_path):
+    corpus = tiny_corpus(tmp_path / "c", 3)
+    (corpus / "cijfers.tsv").write_text("jaar\taantal\n2024\t12\n", encoding="utf-8")
+    (corpus / "manifest.toml").write_text('[[document]]\nfile = "drugsafvall.txt"\nkind = "factsheet"\n\n'
+                                          '[[document]]\nfile = "cijfers.tsv"\ntitle = "Cijfers"\n', encoding="utf-8")
+    result = index_cli(corpus, tmp_path / "index")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert lines[-1] == "3 van 4 bestanden geïndexeerd" and "skipped:   2" in lines
+    assert "  manifest.toml: geen bestand 'drugsafvall.txt' in de corpusmap; dit gegeven wordt niet gebruikt" in lines
+    assert sum(line.startswith("  cijfers.tsv: ") for line in lines) == 1     # refused once, as a file
+
+
 def test_a_manifest_id_another_file_already_has_stops_the_build_with_a_message(live, tmp_path):
     before = live_state(live)
     corpus = tiny_corpus(tmp_path / "c", 4)

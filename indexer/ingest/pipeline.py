@@ -63,9 +63,10 @@ def ingest_files(corpus_dir: Path, limits: Limits = Limits(), previous: IngestCa
                  progress: Progress | None = None) -> Ingestion:
     """The pipeline over every corpus file; a file whose source is unchanged since ``previous`` is reused."""
     started = time.perf_counter()
-    entries = corpus_entries(corpus_dir)
+    manifest = load_manifest(corpus_dir)
+    entries = corpus_entries(corpus_dir, manifest)
     files, refused = scan_corpus(corpus_dir)
-    report = IngestReport(files=len(files) + len(refused), skipped=list(refused))
+    report = IngestReport(files=len(files) + len(refused), skipped=list(refused) + unmatched_entries(manifest, files, refused))
     docs: list[NormalisedDocument] = []
     sections: list[SectionRecord] = []
     cached: dict[str, CachedFile] = {}
@@ -125,12 +126,21 @@ def ingest_files(corpus_dir: Path, limits: Limits = Limits(), previous: IngestCa
 TOTALS_IN_CHILD_FROM = 200_000     # word counts to merge (~0.1 s): fewer are not worth forking a process for
 
 
-def corpus_entries(corpus_dir: Path) -> dict[str, dict]:
-    """What is known about each file beyond its bytes: its manifest entry, or the URL it was crawled from."""
-    entries = load_manifest(corpus_dir)
+def corpus_entries(corpus_dir: Path, manifest: dict[str, dict]) -> dict[str, dict]:
+    """What is known about each file beyond its bytes: its ``manifest`` entry, or the URL it was crawled from."""
+    entries = dict(manifest)
     for name, url in crawled_urls(corpus_dir).items():
         entries[name] = {"file": name, "url": url, **entries.get(name, {})}
     return entries
+
+
+def unmatched_entries(manifest: dict[str, dict], files: list[CorpusFile],
+                      refused: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(manifest.toml, reason) for each manifest entry whose file the corpus does not hold: reported, not
+    silently unused (a typo in a name, a file removed without its entry)."""
+    present = {file.name for file in files} | {name for name, _ in refused}
+    return [(MANIFEST_FILE, f"geen bestand '{name}' in de corpusmap; dit gegeven wordt niet gebruikt")
+            for name in sorted(manifest) if name not in present]
 
 
 def ingest_many(todo: list[tuple[CorpusFile, dict | None, str]], limits: Limits):
