@@ -321,7 +321,7 @@ def test_a_letterhead_names_the_organisation_and_is_never_the_title(tmp_path):
     corpus = tmp_path / "c"
     write(corpus, "brief-arnhem.txt", "GEMEENTE ARNHEM\nPostbus 9029\n6800 EL  Arnhem\n\nAanpak overlast in de "
                                       f"binnenstad\n\nGeachte leden van de raad, de overlast neemt toe. {filler('overlast')}\n")
-    write(corpus, "brief-capelle.txt", "Gemeente Capelle aan den IJssel\n2900 AA Capelle aan den IJssel\n\nCameratoezicht "
+    write(corpus, "brief-capelle.txt", "GEMEENTE CAPELLE AAN DEN IJSSEL\n2900 AA Capelle aan den IJssel\n\nCameratoezicht "
                                        f"op het stationsplein\n\nHet college besloot tot cameratoezicht. {filler('camera')}\n")
     write(corpus, "notitie.txt", "Politie en gemeente werken samen\n\nDe wijkagent en de handhaver lopen samen. "
                                  f"{filler('handhaving')}\n")

@@ -79,7 +79,7 @@ def scan_corpus(corpus_dir: Path) -> tuple[list[CorpusFile], list[tuple[str, str
             continue                    # a linked folder inside the corpus: its files are scanned where they are
         try:
             real = path.resolve(strict=True)
-        except RuntimeError:              # Python before 3.13 says a loop so
+        except RuntimeError:              # how pathlib before Python 3.13 reports a loop
             refused.append((name, LOOP))
             continue
         except OSError as exc:

@@ -62,7 +62,7 @@ def markdown_link(label: str, href: str) -> str:
     address or a relative path (javascript:, data:) is its label alone."""
     href = href.strip()
     scheme = LINK_SCHEME.match(href)
-    if not label or scheme and scheme.group(1).lower() not in ("http", "https", "mailto"):
+    if not label or (scheme and scheme.group(1).lower() not in ("http", "https", "mailto")):
         return label
     label = label.replace("[", "(").replace("]", ")")
     return f"[{label}]({quote(href, safe=URL_SAFE)})"

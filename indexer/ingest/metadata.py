@@ -25,22 +25,6 @@ BARE_YEAR = r"(?:19[89]\d|20[0-4]\d)"    # a bare number counts as a year only i
 BARE_YEARS = re.compile(rf"\b({BARE_YEAR})\b(?!\s?[A-Z]{{2}}\b)")
 MONTHS = ("januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
           "jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec")
-# a line or title part that is only an organisation's name (a letterhead, a site's name): a kind of
-# public body, then its name's capitalised words ('Gemeente Capelle aan den IJssel')
-ORGANISATION_NAME = re.compile(r"(?:Gemeente|Provincie|Politie|Veiligheidsregio|Waterschap|GGD|Ggd|Rijksoverheid|"
-                               r"Openbaar Ministerie|Ministerie van)"
-                               r"(?:\s+(?:(?:en|van|de|der|den|aan|op|in|'s)\s+)*[A-ZÀ-Ý][\w'.-]*){0,5}")
-
-
-# a letterhead's address: 'Postbus 9029', '6800 EL  Arnhem'
-ADDRESS_LINE = re.compile(r"(?:[Pp]ostbus \d+|\d{4} ?[A-Z]{2}\b)")
-
-
-def is_organisation_name(line: str) -> bool:
-    """Is this line only an organisation's name ('Gemeente Utrecht', 'GEMEENTE ARNHEM')?"""
-    return ORGANISATION_NAME.fullmatch(line.title() if line.isupper() else line) is not None
-
-
 DATE = re.compile(rf"\b\d{{1,2}}\s+(?:{MONTHS})\.?\s+({YEAR})\b|\b({YEAR})-\d\d-\d\d\b|\b\d{{1,2}}-\d{{1,2}}-({YEAR})\b",
                   re.IGNORECASE)
 DATELINE = re.compile(rf"^(?:\w+\s*[·|:–-]\s*)?(?:\w+dag\s+)?\d{{1,2}}\s+(?:{MONTHS})\.?\s+{YEAR}$", re.IGNORECASE)
@@ -57,6 +41,23 @@ KINDS = (
     ("jaarverslag", r"jaarverslag|jaarplan|actieagenda|jaarrapportage"),
     ("rapport", r"rapport|monitor|onderzoek|evaluatie|analyse|beeld\b"),
 )
+
+
+# a line or title part that is only an organisation's name (a letterhead, a site's name): a kind of
+# public body, then its name's capitalised words ('Gemeente Capelle aan den IJssel')
+NAME_LINKS = ("en", "van", "de", "der", "den", "aan", "op", "in", "'s")     # the small words inside a name
+ORGANISATION_NAME = re.compile(r"(?:Gemeente|Provincie|Politie|Veiligheidsregio|Waterschap|GGD|Ggd|Rijksoverheid|"
+                               r"Openbaar Ministerie|Ministerie van)"
+                               rf"(?:\s+(?:(?:{'|'.join(NAME_LINKS)})\s+)*[A-ZÀ-Ý][\w'.-]*){{0,5}}")
+
+
+# a letterhead's address: 'Postbus 9029', '6800 EL  Arnhem'
+ADDRESS_LINE = re.compile(r"(?:[Pp]ostbus \d+|\d{4} ?[A-Z]{2}\b)")
+
+
+def is_organisation_name(line: str) -> bool:
+    """Is this line only an organisation's name ('Gemeente Utrecht', 'GEMEENTE ARNHEM')?"""
+    return ORGANISATION_NAME.fullmatch(line.title() if line.isupper() else line) is not None
 
 
 def document_meta(file: CorpusFile, entry: dict | None, extraction: Extraction) -> DocumentMeta:
@@ -119,18 +120,20 @@ def infer_years(title: str, first_page: str, declared: int | None = None, file_n
     """Years in the title; else the year the format declares (a page's publication date); else
     the years in the file's name ('jaarverslag-2019'); else the years of dates on the first page;
     else the two years the first page names most."""
-    for named in (title, file_name):
-        years = sorted({int(y) for y in re.findall(rf"(?<![^\W_]){YEAR}(?![^\W_])", named)})
-        if years:
-            return years[:2]
-        if declared and named == title:
-            return [declared]
+    named = years_named(title) or ([declared] if declared else []) or years_named(file_name)
+    if named:
+        return named
     dated = [int(next(g for g in m.groups() if g)) for m in DATE.finditer(first_page)]
     if dated:
         return [max(set(dated), key=dated.count)]
     years = sorted(set(bare_years(first_page)))
     counts = {y: first_page.count(str(y)) for y in years}
     return sorted(sorted(counts, key=counts.get, reverse=True)[:2])
+
+
+def years_named(name: str) -> list[int]:
+    """The first two years a title or file name holds, not as digits of a longer number or word."""
+    return sorted({int(year) for year in re.findall(rf"(?<![^\W_]){YEAR}(?![^\W_])", name)})[:2]
 
 
 def bare_years(text: str) -> list[int]:
@@ -170,9 +173,18 @@ def letterhead(first_page: str) -> str:
     for line in first_page.splitlines()[:LETTERHEAD_LINES]:
         line = re.sub(r"\s+", " ", line.strip().lstrip("#").strip())
         if " " in line and is_organisation_name(line):
-            return " ".join(word if not word.isupper() or len(word) <= 3 else word.capitalize()
-                            for word in line.split()) if line.isupper() else line
+            return " ".join(map(name_case, line.split())) if line.isupper() else line
     return ""
+
+
+def name_case(word: str) -> str:
+    """A word of a name written in capitals as a name is written: 'ARNHEM' is 'Arnhem', 'AAN' is 'aan',
+    'IJSSEL' is 'IJssel', and an abbreviation ('GGD') stays."""
+    if word.lower() in NAME_LINKS:
+        return word.lower()
+    if len(word) <= 3:
+        return word
+    return "IJ" + word[2:].lower() if word.startswith("IJ") else word.capitalize()
 
 
 LETTERHEAD_LINES = 8

@@ -66,7 +66,8 @@ def ingest_files(corpus_dir: Path, limits: Limits = Limits(), previous: IngestCa
     manifest = load_manifest(corpus_dir)
     entries = corpus_entries(corpus_dir, manifest)
     files, refused = scan_corpus(corpus_dir)
-    report = IngestReport(files=len(files) + len(refused), skipped=list(refused) + unmatched_entries(manifest, files, refused))
+    report = IngestReport(files=len(files) + len(refused),
+                          skipped=list(refused) + unmatched_entries(manifest, files, refused))
     docs: list[NormalisedDocument] = []
     sections: list[SectionRecord] = []
     cached: dict[str, CachedFile] = {}
