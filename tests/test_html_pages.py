@@ -80,3 +80,26 @@ def test_links_survive_normalisation_whole_and_scripts_are_no_links():
     assert text == "Lees de nota, de wet, klik, data, mail en (1)."
     assert log.links == ["/stukken/Nota%20woonoverlast%202023.pdf", "https://nl.wikipedia.org/wiki/Wet_%28recht%29",
                          "mailto:info@voorbeeld.nl", "#fn1"]
+
+
+def test_furniture_nested_thousands_deep_is_read_within_the_time_limit(tmp_path):
+    """Each furniture class is judged once, outer elements first: nesting 20,000 deep neither
+    drops the text it holds (most of the page) nor takes the file past the build's time limit."""
+    from indexer.ingest.corpus import Limits
+
+    depth, prose = 20_000, "Jongeren hangen 's avonds rond bij het winkelcentrum en de wijkagent spreekt ze aan. " * 4
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "genest.html").write_text(page('<div class="menu">' * depth + f"<p>{prose}</p>" + "</div>" * depth),
+                                        encoding="utf-8")
+    (corpus / "klein.html").write_text(page('<div class="menu">' * depth + "<p>Home Contact</p>" + "</div>" * depth
+                                            + "<p>Scholieren fietsen na school langs de haven, waar een nieuwe "
+                                              "fietsstraat komt met verlichting en een oversteek bij de brug.</p>"),
+                                       encoding="utf-8")
+    report = build_index(corpus, tmp_path / "ix", limits=Limits(max_seconds=30))
+    assert report.documents == 2 and not report.skipped
+    service = SearchService(tmp_path / "ix")
+    assert api_search(service, '"jongeren hangen"')["total"] == 1
+    assert api_search(service, '"scholieren fietsen"')["total"] == 1
+    assert api_search(service, "contact")["total"] == 0           # the small nest is furniture
+    service.close()

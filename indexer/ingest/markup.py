@@ -76,12 +76,32 @@ def drop_furniture(soup) -> None:
     """Remove the elements whose class or id names page furniture (cookie banners, menus, share
     buttons), but never the page's body, main or article, nor an element holding most of its text
     (a layout class such as 'has-sidebar' on the element that wraps the whole page)."""
-    page_text = len(soup.get_text())
-    for tag in soup.find_all(is_furniture):
-        if tag.decomposed or tag.name in ("body", "main", "article", "html"):
+    from bs4 import Tag
+
+    lengths = text_lengths(soup)
+    most = FURNITURE_SHARE * lengths.get(id(soup), 0)
+    stack = [soup]              # outer elements first; a removed one's descendants are never visited
+    while stack:
+        element = stack.pop()
+        if element is not soup and element.name not in ("body", "main", "article", "html") \
+                and is_furniture(element) and lengths.get(id(element), 0) <= most:
+            element.decompose()
             continue
-        if len(tag.get_text()) <= FURNITURE_SHARE * page_text:
-            tag.decompose()
+        stack.extend(child for child in reversed(element.contents) if isinstance(child, Tag))
+
+
+def text_lengths(soup) -> dict[int, int]:
+    """The length of the text in every element (by ``id``), worked out in one pass from the last node
+    back (every node's descendants come before it), not by ``get_text`` per element: furniture
+    nested thousands deep would make that quadratic."""
+    from bs4 import NavigableString
+
+    lengths: dict[int, int] = {}
+    for node in reversed(list(soup.descendants)):
+        own = len(node) if type(node) is NavigableString else lengths.get(id(node), 0)
+        if own:
+            lengths[id(node.parent)] = lengths.get(id(node.parent), 0) + own
+    return lengths
 
 
 def is_furniture(tag) -> bool:
