@@ -13,6 +13,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 
 from .admin import require_admin
 from .jobs import jobs_dir, read_job, start_reindex_job
+from .settings import web_host
 
 bp = Blueprint("publish", __name__)
 
@@ -81,16 +82,6 @@ def checked_urls(value, key: str) -> list[str]:
             raise PublishError(f"'{url[:200]}' is geen http(s)-adres op de ingestelde website "
                                f"({', '.join(sorted(hosts))}).")
     return list(dict.fromkeys(value))
-
-
-def web_host(url: str) -> str | None:
-    """The host of an http(s) URL with a valid port; None for anything else ('http://[::1', ':99999')."""
-    try:
-        parts = urlsplit(url)
-        parts.port                       # raises on a port that is not a number from 0 to 65535
-    except ValueError:
-        return None
-    return parts.hostname if parts.scheme in ("http", "https") else None
 
 
 def active_jobs() -> int:

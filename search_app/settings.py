@@ -76,16 +76,24 @@ def public_url(value) -> str:
     return url
 
 
+def web_host(url: str) -> str | None:
+    """The host of an http(s) URL with a valid port; None for anything else ('http://[::1', ':99999')."""
+    try:
+        parts = urlsplit(url)
+        parts.port                       # raises on a port that is not a number from 0 to 65535
+    except ValueError:
+        return None
+    return parts.hostname if parts.scheme in ("http", "https") else None
+
+
 def is_site_address(url: str) -> bool:
     """An http(s) address of a host (a name, IPv4 or [IPv6]) with an optional port: no credentials,
     query or fragment, since every feed link starts with it."""
-    parts = urlsplit(url)
-    try:
-        parts.port                       # raises on a port that is not a number from 0 to 65535
-    except ValueError:
+    host = web_host(url)
+    if not host:
         return False
-    host = parts.hostname or ""
-    return (parts.scheme in ("http", "https") and (re.fullmatch(r"[a-z0-9.-]+", host) is not None or is_ipv6(host))
+    parts = urlsplit(url)
+    return ((re.fullmatch(r"[a-z0-9.-]+", host) is not None or is_ipv6(host))
             and parts.username is None and not parts.query and not parts.fragment
             and not any(character.isspace() for character in url))
 

@@ -21,8 +21,9 @@ FIRST_PAGE = 3000
 MAX_TITLE = 160
 YEAR = r"(?:19\d\d|20[0-4]\d)"          # in a title or a written date
 BARE_YEAR = r"(?:19[89]\d|20[0-4]\d)"    # a bare number counts as a year only in a recent range
-# ... and not as the digits of a Dutch postcode ('2015 CN Haarlem')
-BARE_YEARS = re.compile(rf"\b({BARE_YEAR})\b(?!\s?[A-Z]{{2}}\b)")
+POSTCODE_LETTERS = r"\s?[A-Z]{2}\b"       # after four digits: a Dutch postcode ('2015 CN Haarlem')
+# ... and not as the digits of a postcode
+BARE_YEARS = re.compile(rf"\b({BARE_YEAR})\b(?!{POSTCODE_LETTERS})")
 MONTHS = ("januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
           "jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec")
 DATE = re.compile(rf"\b\d{{1,2}}\s+(?:{MONTHS})\.?\s+({YEAR})\b|\b({YEAR})-\d\d-\d\d\b|\b\d{{1,2}}-\d{{1,2}}-({YEAR})\b",
@@ -52,7 +53,7 @@ ORGANISATION_NAME = re.compile(r"(?:Gemeente|Provincie|Politie|Veiligheidsregio|
 
 
 # a letterhead's address: 'Postbus 9029', '6800 EL  Arnhem'
-ADDRESS_LINE = re.compile(r"(?:[Pp]ostbus \d+|\d{4} ?[A-Z]{2}\b)")
+ADDRESS_LINE = re.compile(rf"(?:[Pp]ostbus \d+|\d{{4}}{POSTCODE_LETTERS})")
 
 
 def is_organisation_name(line: str) -> bool:
